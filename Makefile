@@ -1,0 +1,56 @@
+# QEMU 10.2.2 cross-host-kernel migration series: patch queue, builds, lab.
+# See README.md.  Everything heavy lives in scripts/ and lab/.
+
+VARIANTS ?= series stock
+CONFIGS  ?= host arm ppc
+
+.PHONY: all deps fetch tree export status build check check-bisect lab bench \
+	where clean
+
+all: build
+	@if [ -x lab/run ]; then lab/run $(LAB_ARGS); else $(MAKE) -s where; fi
+
+deps:
+	@scripts/deps.sh
+
+fetch: deps
+	@scripts/fetch.sh
+
+# (Re)create qemu/ from the base and patches/series (refuses to drop work).
+tree: fetch
+	@scripts/tree.sh apply
+
+export:
+	@scripts/tree.sh export
+
+status:
+	@scripts/tree.sh status
+
+build: tree
+	@for v in $(VARIANTS); do scripts/build.sh $$v $(CONFIGS) || exit 1; done
+
+where:
+	@for v in series stock; do \
+	  r=$$( [ $$v = series ] && echo build || echo build/stock/build ); \
+	  for b in $$r/host/qemu-system-ppc64 $$r/host/qemu-system-aarch64 \
+	           $$r/arm/qemu-system-aarch64 $$r/ppc/qemu-system-ppc64; do \
+	    [ -x $$b ] && echo "$$v: $$b"; \
+	  done; \
+	done; true
+
+# All tests; ends with "N passed, N failed".
+check: build
+	@tests/run $(CHECK_ARGS)
+
+# Every prefix of the series builds in all three configurations.
+check-bisect: tree
+	@scripts/check-bisect.sh $(CONFIGS)
+
+lab: build
+	@lab/run $(LAB_ARGS)
+
+bench: deps
+	@scripts/bench.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# build.sh VARIANT CFG...: configure (once) and build QEMU.
+#
+#   VARIANT  series  the work tree qemu/ (patched), builds in build/CFG
+#            stock   the unpatched base, builds in build/stock/build/CFG
+#            bisect  a scratch clone used by check-bisect.sh
+#            build/DIR  any scratch root holding DIR/qemu (a worktree)
+#   CFG      host    ppc64-softmmu,aarch64-softmmu for this host (TCG on x86;
+#                    the lab's L0)
+#            arm     qemu-system-aarch64 with KVM for arm64 (cross from x86)
+#            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86)
+#
+# Every build goes through ccache with base_dir set to the checkout, and all
+# variants share one relative layout, so identical sources compile once.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?usage: build.sh series|stock|bisect host|arm|ppc...}
+shift
+root=$(variant_root "$variant")
+src=$root/qemu
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+JOBS=${JOBS:-$(nproc)}
+
+prepare_source() {
+    case $variant in
+    series) [ -d "$src/.git" ] || die "no work tree at $src (run 'make tree')" ;;
+    stock)
+        if [ ! -e "$src/.base" ]; then
+            "$TOP/scripts/fetch.sh"
+            rm -rf "$src"
+            mkdir -p "$root"
+            cp -a "$BASE_SRC" "$src"
+            touch "$src/.base"
+        fi ;;
+    *) [ -e "$src/.git" ] || die "no git tree at $src" ;;
+    esac
+}
+
+# cross DEBARCH TRIPLET: add the arguments (and pkg-config environment) of
+# a KVM-only cross build to ARGS; nothing on a host of that architecture.
+cross() {
+    local debarch=$1 triplet=$2 sysroot lib
+    [ "$(dpkg --print-architecture)" != "$debarch" ] || return 0
+    sysroot=$("$TOP/scripts/sysroot.sh" "$debarch")
+    lib=$sysroot/usr/lib/$triplet
+    export PKG_CONFIG_LIBDIR=$lib/pkgconfig:$sysroot/usr/share/pkgconfig
+    export PKG_CONFIG_SYSROOT_DIR=$sysroot PKG_CONFIG=pkg-config
+    ARGS+=(--cross-prefix="$triplet-" --extra-cflags="-I$sysroot/usr/include"
+           --extra-ldflags="-L$lib -Wl,-rpath-link,$lib -Wl,-rpath-link,$sysroot/lib/$triplet")
+}
+
+# configure_args CFG: set ARGS to the configure arguments of CFG.
+configure_args() {
+    ARGS=(--python=/usr/bin/python3 --disable-install-blobs --disable-docs)
+    local kvm_only=(--without-default-features --enable-kvm
+                    --enable-fdt=system --disable-tools)
+    case $1 in
+    host) ARGS+=(--target-list=ppc64-softmmu,aarch64-softmmu) ;;
+    arm) ARGS+=(--target-list=aarch64-softmmu "${kvm_only[@]}" --disable-tcg)
+         cross arm64 aarch64-linux-gnu ;;
+    ppc) ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}")
+         cross ppc64el powerpc64le-linux-gnu ;;
+    *) die "unknown build configuration '$1' (host, arm, ppc)" ;;
+    esac
+}
+
+build_one() {
+    local cfg=$1 dir=$root/build/$1 args
+    configure_args "$cfg"
+    args="${ARGS[*]}"
+    # Reconfigure when the arguments change (e.g. a moved cache).
+    if [ ! -e "$dir/build.ninja" ] || [ "$(cat "$dir/.args" 2>/dev/null)" != "$args" ]; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        log "configuring $variant/$cfg"
+        (cd "$dir" && "$src/configure" "${ARGS[@]}" >configure.log 2>&1) ||
+            { tail -30 "$dir/configure.log" >&2; die "configure of $variant/$cfg failed"; }
+        echo "$args" >"$dir/.args"
+    fi
+    log "building $variant/$cfg"
+    ninja -C "$dir" -j "$JOBS" >"$dir/ninja.log" 2>&1 ||
+        { grep -B2 -A20 -m3 -E 'error|FAILED' "$dir/ninja.log" >&2 || tail -40 "$dir/ninja.log" >&2
+          die "build of $variant/$cfg failed (log: $dir/ninja.log)"; }
+}
+
+prepare_source
+for cfg in "$@"; do
+    build_one "$cfg"
+done

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# firmware.sh: the firmware and option ROMs the +ds source does not ship
+# (SLOF, VOF, skiboot, iPXE and SeaBIOS ROMs), from trixie's arch-all
+# packages, unpacked under $CACHE/firmware.  Prints the directory that holds
+# them all (what QEMU's -L option wants).
+. "$(dirname "$0")/lib.sh"
+
+root=$CACHE/firmware
+dir=$root/usr/share/qemu
+if [ ! -e "$root/.done" ]; then
+    papt trixie-all amd64 "$(deb_line deb amd64 trixie)"
+    d=$CACHE/debs/firmware
+    mkdir -p "$d"
+    (cd "$d" && papt_get download qemu-system-data ipxe-qemu seabios >/dev/null) ||
+        die "download of the firmware packages failed"
+    rm -rf "$root.tmp"
+    for deb in "$d"/*.deb; do
+        dpkg-deb -x "$deb" "$root.tmp"
+    done
+    # The ROM links point at /usr/lib/ipxe/..., /usr/share/seabios/...
+    find "$root.tmp" -type l -lname '/*' -print0 |
+    while IFS= read -r -d '' l; do
+        ln -sfn "$root$(readlink "$l")" "$l"
+    done
+    mv "$root.tmp" "$root"
+    touch "$root/.done"
+fi
+echo "$dir"
