@@ -47,7 +47,7 @@ cross() {
     lib=$sysroot/usr/lib/$triplet
     export PKG_CONFIG_LIBDIR=$lib/pkgconfig:$sysroot/usr/share/pkgconfig
     export PKG_CONFIG_SYSROOT_DIR=$sysroot PKG_CONFIG=pkg-config
-    ARGS+=(--cross-prefix="$triplet-" --extra-cflags="-I$sysroot/usr/include"
+    ARGS+=(--cross-prefix="$triplet-" --extra-cflags="-idirafter $sysroot/usr/include"
            --extra-ldflags="-L$lib -Wl,-rpath-link,$lib -Wl,-rpath-link,$sysroot/lib/$triplet")
 }
 

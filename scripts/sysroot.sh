@@ -24,6 +24,9 @@ if [ ! -e "$root/.done" ]; then
     while IFS= read -r -d '' l; do
         ln -sfn "$root$(readlink "$l")" "$l"
     done
+    # So must the paths in linker scripts (libc.so: GROUP ( /lib/... )).
+    grep -rlZ --include='*.so' '^/\* GNU ld script' "$root.tmp/usr/lib" |
+        xargs -0 -r sed -i -E "s@([ (])/(usr/)?lib/@\1$root/\2lib/@g"
     mv "$root.tmp" "$root"
     touch "$root/.done"
 fi

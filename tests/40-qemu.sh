@@ -1,0 +1,49 @@
+# QEMU's own unit tests and qtests for the areas the series touches, run on
+# the series host build (build/host).  The +ds source ships no ROMs, so the
+# firmware from Debian's packages (scripts/firmware.sh) is linked where the
+# build-tree binaries look for data.
+#
+# Chosen for relevance and run time (about 2 minutes in all on 2 cores);
+# tests that need firmware Debian does not ship (edk2, board boot ROMs) are
+# left out.
+. "$(dirname "$0")/lib.sh"
+
+B=$TOP/build/host
+TESTS=(
+    # the series' own unit tests
+    $(cd "$TOP/qemu/tests/unit" 2>/dev/null &&
+      ls test-arm-kvm-regs.c test-ppc-pvr.c test-spapr-gtse.c 2>/dev/null |
+      sed 's/\.c$//; s/^/unit\//')
+    # target/arm: CPU properties; the CPU migration stream
+    qtest-aarch64/arm-cpu-features
+    qtest-aarch64/migration-test
+    # target/ppc, hw/ppc: pseries caps and RTAS, powernv chips, migration
+    qtest-ppc64/rtas-test
+    qtest-ppc64/pnv-xscom-test
+    qtest-ppc64/pnv-host-i2c-test
+    qtest-ppc64/cpu-plug-test
+    qtest-ppc64/migration-test
+    qtest-ppc64/device-introspect-test
+    # migration core (vmstate load errors)
+    unit/test-vmstate
+)
+
+fw=$("$TOP/scripts/firmware.sh")
+data=$B/qemu-bundle/usr/local/share/qemu
+mkdir -p "$data"
+for f in "$fw"/*; do
+    [ -e "$data/${f##*/}" ] || ln -s "$f" "$data/"
+done
+
+mtest() {
+    "$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --print-errorlogs "$1"
+}
+ninja -C "$B" -j "$(nproc)" >/dev/null 2>&1 || true
+known=$("$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --list 2>/dev/null)
+for name in "${TESTS[@]}"; do
+    if ! grep -qx "$name" <<<"$known"; then
+        echo "not ok - $name: not a test of this build"
+        continue
+    fi
+    t "$name" mtest "$name"
+done
