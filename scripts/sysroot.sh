@@ -26,7 +26,7 @@ if [ ! -e "$root/.done" ]; then
     done
     # So must the paths in linker scripts (libc.so: GROUP ( /lib/... )).
     grep -rlZ --include='*.so' '^/\* GNU ld script' "$root.tmp/usr/lib" |
-        xargs -0 -r sed -i -E "s@([ (])/(usr/)?lib/@\1$root/\2lib/@g"
+        xargs -0 -r sed -i -E "s@([ (])/(usr/)?lib(64)?/@\1$root/\2lib\3/@g"
     mv "$root.tmp" "$root"
     touch "$root/.done"
 fi
