@@ -21,6 +21,8 @@ src=$root/qemu
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Debian's ccache links (gcc, cc, the cross gcc) come first in PATH.
+export PATH=/usr/lib/ccache:$PATH
 JOBS=${JOBS:-$(nproc)}
 
 prepare_source() {
