@@ -37,10 +37,14 @@ format_patches() {
 # letter: what format-patch put there from the branch description.
 cover_text() {
     awk '
-        /^Subject: / { sub(/^Subject: \[PATCH [0-9]+\/[0-9]+\] /, ""); print; next }
-        body && /^[^ ].* \([0-9]+\):$/ { exit }
+        !body && /^Subject: / {
+            sub(/^Subject: \[PATCH [0-9]+\/[0-9]+\] /, ""); subj = $0; insubj = 1; next
+        }
+        !body && insubj && /^[ \t]/ { subj = subj $0; next }   # folded header
+        !body { insubj = 0 }
+        !body && /^$/ { body = 1; print subj; print ""; next }
+        body && /^[^ ].* \([0-9]+\):$/ { exit }                 # the shortlog
         body { print }
-        !body && /^$/ && seen++ == 0 { body = 1; print ""; next }
     ' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
