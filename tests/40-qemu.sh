@@ -10,22 +10,26 @@
 
 B=$TOP/build/host
 TESTS=(
-    # the series' own unit tests
-    $(cd "$TOP/qemu/tests/unit" 2>/dev/null &&
-      ls test-arm-kvm-regs.c test-ppc-pvr.c test-spapr-gtse.c 2>/dev/null |
-      sed 's/\.c$//; s/^/unit\//')
-    # target/arm: CPU properties; the CPU migration stream
+    # the series' own unit tests: register names and lists (arm), PVR
+    # match and decision table (ppc), GTSE decision table (spapr)
+    test-arm-kvm-regs
+    test-ppc-pvr-compat
+    test-spapr-gtse
+    # target/arm: CPU properties, the CPU migration stream
     qtest-aarch64/arm-cpu-features
     qtest-aarch64/migration-test
-    # target/ppc, hw/ppc: pseries caps and RTAS, powernv chips, migration
+    # hw/ppc, target/ppc: cap-gtse, H_RPT_INVALIDATE under TCG, RTAS,
+    # powernv chips (new POWER9 revisions), CPU models, migration
+    qtest-ppc64/spapr-gtse-test
     qtest-ppc64/rtas-test
     qtest-ppc64/pnv-xscom-test
     qtest-ppc64/pnv-host-i2c-test
     qtest-ppc64/cpu-plug-test
-    qtest-ppc64/migration-test
     qtest-ppc64/device-introspect-test
-    # migration core (vmstate load errors)
-    unit/test-vmstate
+    qtest-ppc64/migration-test
+    # migration core: a failed load reports its first error
+    qtest-ppc64/loadvm-error-test
+    test-vmstate
 )
 
 fw=$("$TOP/scripts/firmware.sh")
@@ -38,8 +42,9 @@ done
 mtest() {
     "$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --print-errorlogs "$1"
 }
-ninja -C "$B" -j "$(nproc)" >/dev/null 2>&1 || true
-known=$("$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --list 2>/dev/null)
+[ -x "$B/qemu-system-ppc64" ] || die "no host build in $B (make build)"
+known=$("$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --list 2>/dev/null |
+       sed 's|.* / ||')
 for name in "${TESTS[@]}"; do
     if ! grep -qx "$name" <<<"$known"; then
         echo "not ok - $name: not a test of this build"
