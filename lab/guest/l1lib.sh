@@ -1,0 +1,345 @@
+# l1lib.sh - helpers for the lab's L1 jobs (busybox sh; sourced by /init).
+#
+# A job (job.sh, written by lab/run) is a list of calls to the functions
+# below.  They run the L2 QEMU under test (/q/VARIANT, started through its
+# own ld.so and libraries), drive it over QMP with /bin/qmp and report to
+# lab/run on the console, one fact per line:
+#
+#   @@ res TAG KEY=VALUE...     what happened to the L2 guest TAG
+#   @@ log TAG.FILE: LINE       a line of an L2 log (stderr, console, QMP)
+#   @@ probe LINE               output of a KVM probe
+#
+# TAG names one L2 QEMU: "<column>.src" / "<column>.dst" style names chosen
+# by lab/run.  Nothing here decides pass or fail: lab/run judges.
+
+KREL=$(uname -r)
+case $(uname -m) in
+aarch64) LDSO=ld-linux-aarch64.so.1 CON=ttyAMA0 ;;
+ppc64le) LDSO=ld64.so.2 CON=hvc0 ;;
+esac
+L2APPEND0="console=$CON quiet panic=-1"
+L2APPEND=$L2APPEND0
+
+now() { cut -d' ' -f1 /proc/uptime; }
+# elapsed START: seconds since START (a now value), integer.
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%d", b - a }'; }
+say() { echo "@@ $*"; }
+
+disk_by_serial() {
+    local d
+    for d in /sys/block/vd*; do
+        [ "$(cat "$d/serial" 2>/dev/null)" = "$1" ] && echo "/dev/${d##*/}"
+    done
+}
+port_by_name() {
+    local p
+    for p in /sys/class/virtio-ports/*; do
+        [ "$(cat "$p/name" 2>/dev/null)" = "$1" ] && echo "/dev/${p##*/}"
+    done
+}
+
+# The migration URI over the virtio-serial port NAME (to the other L1): one
+# read-write open shared by a reader and a writer, so the stream and the
+# return path both pass through it.
+port_uri() {
+    local dev
+    dev=$(port_by_name "$1")
+    [ -n "$dev" ] || { say note "no virtio-serial port $1"; dev=/dev/null; }
+    echo "exec:sh -c 'exec 3<>$dev; cat <&3 & exec cat >&3'"
+}
+
+qmp_() { local t=$1; shift; qmp "/run/$t.qmp" "$@"; }
+alive() { kill -0 "$(cat "/tmp/$1.pid" 2>/dev/null)" 2>/dev/null; }
+# json_str KEY: the first string value of KEY in the JSON on stdin.
+json_str() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
+
+# l2_start TAG VARIANT ARG...: start the L2 QEMU VARIANT with the lab's L2
+# guest (this L1's kernel + the tick initrd); waits for QMP.
+l2_start() {
+    local tag=$1 v=$2
+    shift 2
+    rm -f "/run/$tag.qmp" "/tmp/$tag.con"
+    if [ ! -x "/q/$v/qemu" ]; then
+        say res "$tag" start=missing-variant
+        return 1
+    fi
+    echo "/q/$v/qemu $*" >"/tmp/$tag.cmd"
+    "/q/$v/lib/$LDSO" --library-path "/q/$v/lib" "/q/$v/qemu" \
+        -nodefaults -display none -L /share -smp 1 \
+        -serial "file:/tmp/$tag.con" \
+        -qmp "unix:/run/$tag.qmp,server=on,wait=off" \
+        -kernel "/l2/kernel-$KREL" -initrd /l2/initrd -append "$L2APPEND" \
+        "$@" >"/tmp/$tag.err" 2>&1 &
+    echo $! >"/tmp/$tag.pid"
+    if ! qmp -w 30 "/run/$tag.qmp" query-status >/dev/null 2>&1; then
+        sleep 0.3
+        say res "$tag" start=failed
+        return 1
+    fi
+    return 0
+}
+
+l2_stop() {
+    local pid
+    pid=$(cat "/tmp/$1.pid" 2>/dev/null) || return 0
+    qmp_ "$1" quit >/dev/null 2>&1
+    local i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -9 "$pid" 2>/dev/null
+    return 0
+}
+
+last_tick() {
+    tr -c '0-9a-z\n ' '\n' <"/tmp/$1.con" 2>/dev/null |
+        sed -n 's/^tick \([0-9]*\)$/\1/p' | tail -1
+}
+first_tick() {
+    tr -c '0-9a-z\n ' '\n' <"/tmp/$1.con" 2>/dev/null |
+        sed -n 's/^tick \([0-9]*\)$/\1/p' | head -1
+}
+
+# wait_tick TAG N SECONDS: until the guest printed tick N (or later).
+wait_tick() {
+    local t0 n
+    t0=$(now)
+    while [ "$(elapsed "$t0")" -lt "$3" ]; do
+        n=$(last_tick "$1")
+        [ -n "$n" ] && [ "$n" -ge "$2" ] && return 0
+        alive "$1" || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
+# wait_migrate TAG SECONDS: poll query-migrate until it ends; prints the
+# final status (and sets MIG_ERR to its error-desc).
+wait_migrate() {
+    local t0 r s
+    t0=$(now)
+    MIG_ERR=
+    while :; do
+        r=$(qmp_ "$1" query-migrate 2>&1)
+        s=$(echo "$r" | json_str status)
+        case $s in
+        completed|failed|cancelled)
+            MIG_ERR=$(echo "$r" | json_str error-desc)
+            echo "$r" >>"/tmp/$1.qmplog"
+            echo "$s"
+            return 0 ;;
+        esac
+        if ! alive "$1"; then echo exited; return 0; fi
+        if [ "$(elapsed "$t0")" -ge "$2" ]; then
+            echo "$r" >>"/tmp/$1.qmplog"
+            qmp_ "$1" migrate_cancel >/dev/null 2>&1
+            echo timeout
+            return 0
+        fi
+        sleep 0.2
+    done
+}
+
+# dump TAG: copy the L2's logs to the console for lab/run.
+dump() {
+    local f
+    for f in err con qmplog cmd; do
+        [ -s "/tmp/$1.$f" ] || continue
+        tr -d '\r' <"/tmp/$1.$f" | tail -n 60 | sed "s|^|@@ log $1.$f: |"
+    done
+}
+
+set_caps() {
+    # set_caps TAG CAP...: enable migration capabilities.
+    local tag=$1 list= c
+    shift
+    for c in "$@"; do
+        list="$list${list:+,}{\"capability\":\"$c\",\"state\":true}"
+    done
+    [ -n "$list" ] && qmp_ "$tag" migrate-set-capabilities "{\"capabilities\":[$list]}" \
+        >>"/tmp/$tag.qmplog" 2>&1
+}
+
+# src TAG VARIANT STATE URI CAPS ARG...: run the source L2 (STATE running:
+# boot until tick 3; stopped: the same, then `stop` just before migrating;
+# paused: -S, never started), migrate it to URI and
+# report.  After a failed or refused migration of a running guest, check the
+# guest still runs and can still migrate (to a file).
+src() {
+    local tag=$1 v=$2 state=$3 uri=$4 caps=$5 t0 st tick
+    shift 5
+    t0=$(now)
+    if [ "$state" = paused ]; then set -- "$@" -S; fi
+    l2_start "$tag" "$v" "$@" || { dump "$tag"; return 0; }
+    if [ "$state" != paused ]; then
+        if ! wait_tick "$tag" 3 120; then
+            say res "$tag" boot=failed
+            dump "$tag"
+            l2_stop "$tag"
+            return 0
+        fi
+    fi
+    # shellcheck disable=SC2086
+    set_caps "$tag" $caps
+    [ "$state" = stopped ] && qmp_ "$tag" stop >>"/tmp/$tag.qmplog" 2>&1
+    tick=$(last_tick "$tag")
+    local tm
+    tm=$(now)
+    qmp_ "$tag" migrate "{\"uri\":\"$uri\"}" >>"/tmp/$tag.qmplog" 2>&1
+    st=$(wait_migrate "$tag" 300)
+    MIG_ERR=$(qmp_ "$tag" query-migrate 2>/dev/null | json_str error-desc)
+    say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
+        boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }')
+    [ -n "$MIG_ERR" ] && say res "$tag" src_error="$MIG_ERR"
+    if [ -n "$PORT" ] && [ "$st" = completed ]; then
+        # live: the stream is out; what became of it is the destination
+        # L1's verdict (as a management layer would learn it)
+        local verdict
+        verdict=$(ctl_recv "$tag" 300)
+        say res "$tag" verdict=${verdict:-none}
+        if [ "$verdict" != running ] && alive "$tag"; then
+            st=refused
+            qmp_ "$tag" cont >>"/tmp/$tag.qmplog" 2>&1
+        fi
+    fi
+    if [ "$st" != completed ] && [ "$state" != paused ] && alive "$tag"; then
+        [ "$state" = stopped ] && qmp_ "$tag" cont >>"/tmp/$tag.qmplog" 2>&1
+        local before=$(last_tick "$tag")
+        if wait_tick "$tag" $((before + 2)) 20; then
+            st=$(qmp_ "$tag" migrate '{"uri":"file:/tmp/retry.mig"}' >/dev/null 2>&1
+                 wait_migrate "$tag" 120)
+            say res "$tag" after=running retry=$st
+            rm -f /tmp/retry.mig
+        else
+            say res "$tag" after=stopped
+        fi
+    fi
+    dump "$tag"
+    l2_stop "$tag"
+}
+
+# dst TAG VARIANT URI CAPS MINTICK ARG...: start the destination L2 with
+# -incoming defer, load from URI, run it (cont if needed) and wait for a
+# tick >= MINTICK (the guest goes on where it stopped).
+dst() {
+    local tag=$1 v=$2 uri=$3 caps=$4 mintick=$5 t0 s r
+    shift 5
+    l2_start "$tag" "$v" "$@" -incoming defer || { dump "$tag"; return 0; }
+    # shellcheck disable=SC2086
+    set_caps "$tag" $caps
+    t0=$(now)
+    qmp_ "$tag" migrate-incoming "{\"uri\":\"$uri\"}" >>"/tmp/$tag.qmplog" 2>&1
+    while :; do
+        r=$(qmp_ "$tag" query-status 2>/dev/null)
+        s=$(echo "$r" | json_str status)
+        [ -n "$s" ] && [ "$s" != inmigrate ] && break
+        if ! alive "$tag"; then s=exited; break; fi
+        if [ "$(elapsed "$t0")" -ge 300 ]; then s=timeout; break; fi
+        sleep 0.2
+    done
+    local load_s
+    load_s=$(elapsed "$t0")
+    case $s in
+    exited|timeout)
+        sleep 0.2
+        say res "$tag" up=$(now) dst=$s load_s=$load_s
+        # live: swallow the rest of the stream so the source can finish
+        [ -n "$PORT" ] && { cat "$(port_by_name "$PORT")" >/dev/null 2>&1 & }
+        ;;
+    *)
+        [ "$s" = running ] || qmp_ "$tag" cont >>"/tmp/$tag.qmplog" 2>&1
+        s=stuck
+        if wait_tick "$tag" "$mintick" 60; then
+            s=running
+            say res "$tag" up=$(now) dst=running load_s=$load_s dst_tick=$(first_tick "$tag")
+        else
+            say res "$tag" dst=stuck load_s=$load_s state=$s dst_tick=$(first_tick "$tag")
+        fi
+        ;;
+    esac
+    [ -n "$PORT" ] && ctl_send "$tag" "$s"
+    dump "$tag"
+    l2_stop "$tag"
+}
+
+# ctl_send TAG WORD / ctl_recv TAG SECONDS: the verdict of a live migration,
+# from the destination L1 to the source L1 over the virtio-serial port "ctl".
+ctl_send() {
+    local p
+    p=$(port_by_name ctl)
+    [ -n "$p" ] && echo "${1%.*} $2" >"$p"
+}
+ctl_recv() {
+    local p line
+    p=$(port_by_name ctl)
+    [ -n "$p" ] || return 0
+    while read -r -t "$2" line <"$p"; do
+        case $line in "${1%.*} "*) echo "${line#* }"; return 0 ;; esac
+    done
+}
+
+# carry_out / carry_in: the streams in /tmp/out travel as a tar on the
+# virtio disk whose serial is "carry".
+carry_out() {
+    local d
+    d=$(disk_by_serial carry)
+    [ -n "$d" ] || { say note "no carry disk"; return 0; }
+    tar cf "$d" -C /tmp/out . && sync
+    say carry "$(ls /tmp/out | wc -l) files $(du -sk /tmp/out | cut -f1) KiB"
+}
+carry_in() {
+    local d
+    d=$(disk_by_serial carry)
+    [ -n "$d" ] && tar xf "$d" -C /tmp/in 2>/dev/null
+    say carry "$(ls /tmp/in | wc -l) files"
+}
+
+# probe NAME ARG...: run a KVM probe, its lines marked for lab/run.
+probe() {
+    command -v "$1" >/dev/null || return 0
+    "$@" 2>&1 | sed 's/^/@@ probe /'
+}
+
+# layer OFFSET_MIB SIZE_MIB: unpack one newc layer (a QEMU under test) from
+# the disk whose serial is "payload" (used where the initrd is too small).
+layer() {
+    local d
+    d=$(disk_by_serial payload)
+    [ -n "$d" ] || { say note "no payload disk"; return 0; }
+    (cd / && dd if="$d" bs=1M skip="$1" count="$2" 2>/dev/null | cpio -id 2>/dev/null)
+}
+
+# nested TAG HV_VARIANT L3_VARIANT L2_MACHINE_PROPS L2_APPEND: the 4-level
+# case.  This L1 runs an L2 that is itself a KVM host (kvm-hv loaded by
+# /lab/l2-hv-init), which runs the L3 tick guest with the QEMU L3_VARIANT.
+# The L2 initrd is put together here from L1's own files.  Reports
+# l3=ticking when the L3 guest reaches tick 3, l3=oops on a kernel oops.
+nested() {
+    local tag=$1 hv=$2 v=$3 props=$4 app=$5 t0 s
+    local stage=/tmp/l2hv
+    mkdir -p "$stage/lab"
+    cp /lab/l2-hv-init "$stage/init"
+    echo "L3_VARIANT=$v" >"$stage/lab/l3.conf"
+    (cd / && { echo bin; echo bin/busybox; echo bin/sh; echo lab; find share
+               echo l2; echo l2/initrd; echo "l2/kernel-$KREL"
+               echo lib; echo lib/modules; find "lib/modules/$KREL"
+               echo q; find "q/$v"; } | cpio -o -H newc 2>/dev/null) >/tmp/l2hv.cpio
+    (cd "$stage" && find . -mindepth 1 | cpio -o -H newc 2>/dev/null) >>/tmp/l2hv.cpio
+    say note "L2 hypervisor initrd $(du -k /tmp/l2hv.cpio | cut -f1) KiB"
+    L2APPEND="console=$CON quiet $app" l2_start "$tag" "$hv" \
+        -M "pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,$props" \
+        -accel kvm -cpu host -m 1G -initrd /tmp/l2hv.cpio ||
+        { dump "$tag"; return 0; }
+    rm -f /tmp/l2hv.cpio
+    t0=$(now)
+    s=timeout
+    while [ "$(elapsed "$t0")" -lt 400 ]; do
+        if grep -q 'tick 3' "/tmp/$tag.con" 2>/dev/null; then s=ticking; break; fi
+        if grep -qE 'Oops|Kernel panic|sig: [0-9]' "/tmp/$tag.con" 2>/dev/null; then
+            sleep 2; s=oops; break
+        fi
+        alive "$tag" || { s=exited; break; }
+        sleep 0.5
+    done
+    say res "$tag" up=$(now) l3=$s l3_s=$(elapsed "$t0")
+    dump "$tag"
+    l2_stop "$tag"
+}
