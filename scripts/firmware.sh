@@ -22,6 +22,11 @@ if [ ! -e "$root/.done" ]; then
     while IFS= read -r -d '' l; do
         ln -sfn "$root$(readlink "$l")" "$l"
     done
+    # SeaBIOS's VGA ROMs are looked up in the same directory as the rest.
+    for f in "$root.tmp"/usr/share/seabios/*; do
+        [ -e "$root.tmp/usr/share/qemu/${f##*/}" ] ||
+            ln -s "$root/usr/share/seabios/${f##*/}" "$root.tmp/usr/share/qemu/"
+    done
     mv "$root.tmp" "$root"
     touch "$root/.done"
 fi
