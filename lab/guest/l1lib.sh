@@ -50,6 +50,8 @@ port_uri() {
 
 qmp_() { local t=$1; shift; qmp "/run/$t.qmp" "$@"; }
 alive() { kill -0 "$(cat "/tmp/$1.pid" 2>/dev/null)" 2>/dev/null; }
+# json_num KEY: the first number value of KEY in the JSON on stdin.
+json_num() { sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" | head -1; }
 # json_str KEY: the first string value of KEY in the JSON on stdin.
 json_str() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
 
@@ -139,6 +141,12 @@ wait_migrate() {
 }
 
 # dump TAG: copy the L2's logs to the console for lab/run.
+# mmu_of TAG WHO: the mmu_features a guest's kernel printed on the console
+# of TAG ("WHO mmu_features=0x..."; ppc64, 0x1000 = GTSE), or nothing.
+mmu_of() {
+    sed -n "s/.*$2 mmu_features=\(0x[0-9a-f]*\).*/\1/p" "/tmp/$1.con" 2>/dev/null | head -1
+}
+
 dump() {
     local f
     for f in err con qmplog cmd; do
@@ -185,9 +193,13 @@ src() {
     tm=$(now)
     qmp_ "$tag" migrate "{\"uri\":\"$uri\"}" >>"/tmp/$tag.qmplog" 2>&1
     st=$(wait_migrate "$tag" 300)
-    MIG_ERR=$(qmp_ "$tag" query-migrate 2>/dev/null | json_str error-desc)
+    local mq
+    mq=$(qmp_ "$tag" query-migrate 2>/dev/null)
+    MIG_ERR=$(echo "$mq" | json_str error-desc)
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
-        boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }')
+        boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }') \
+        total_ms=$(echo "$mq" | json_num total-time) \
+        downtime_ms=$(echo "$mq" | json_num downtime) mmu=$(mmu_of "$tag" guest)
     [ -n "$MIG_ERR" ] && say res "$tag" src_error="$MIG_ERR"
     if [ -n "$PORT" ] && [ "$st" = completed ]; then
         # live: the stream is out; what became of it is the destination
@@ -307,17 +319,18 @@ layer() {
     (cd / && dd if="$d" bs=1M skip="$1" count="$2" 2>/dev/null | cpio -id 2>/dev/null)
 }
 
-# nested TAG HV_VARIANT L3_VARIANT L2_MACHINE_PROPS L2_APPEND: the 4-level
+# nested TAG HV_VARIANT L3_VARIANT L2_MACHINE_PROPS L2_APPEND [L3_MACHINE_PROPS]:
+# the 4-level
 # case.  This L1 runs an L2 that is itself a KVM host (kvm-hv loaded by
 # /lab/l2-hv-init), which runs the L3 tick guest with the QEMU L3_VARIANT.
 # The L2 initrd is put together here from L1's own files.  Reports
 # l3=ticking when the L3 guest reaches tick 3, l3=oops on a kernel oops.
 nested() {
-    local tag=$1 hv=$2 v=$3 props=$4 app=$5 t0 s
+    local tag=$1 hv=$2 v=$3 props=$4 app=$5 l3props=${6:-} t0 s
     local stage=/tmp/l2hv
     mkdir -p "$stage/lab"
     cp /lab/l2-hv-init "$stage/init"
-    echo "L3_VARIANT=$v" >"$stage/lab/l3.conf"
+    { echo "L3_VARIANT=$v"; echo "L3_MACHINE='$l3props'"; } >"$stage/lab/l3.conf"
     (cd / && { echo bin; echo bin/busybox; echo bin/sh; echo lab; find share
                echo l2; echo l2/initrd; echo "l2/kernel-$KREL"
                echo lib; echo lib/modules; find "lib/modules/$KREL"
@@ -339,7 +352,8 @@ nested() {
         alive "$tag" || { s=exited; break; }
         sleep 0.5
     done
-    say res "$tag" up=$(now) l3=$s l3_s=$(elapsed "$t0")
+    say res "$tag" up=$(now) l3=$s l3_s=$(elapsed "$t0") \
+        l2_mmu=$(mmu_of "$tag" l2hv) l3_mmu=$(mmu_of "$tag" guest)
     dump "$tag"
     l2_stop "$tag"
 }
