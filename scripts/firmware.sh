@@ -13,15 +13,7 @@ if [ ! -e "$root/.done" ]; then
     mkdir -p "$d"
     (cd "$d" && papt_get download qemu-system-data ipxe-qemu seabios >/dev/null) ||
         die "download of the firmware packages failed"
-    rm -rf "$root.tmp"
-    for deb in "$d"/*.deb; do
-        dpkg-deb -x "$deb" "$root.tmp"
-    done
-    # The ROM links point at /usr/lib/ipxe/..., /usr/share/seabios/...
-    find "$root.tmp" -type l -lname '/*' -print0 |
-    while IFS= read -r -d '' l; do
-        ln -sfn "$root$(readlink "$l")" "$l"
-    done
+    unpack_debs "$root" "$d"/*.deb
     # SeaBIOS's VGA ROMs are looked up in the same directory as the rest.
     for f in "$root.tmp"/usr/share/seabios/*; do
         [ -e "$root.tmp/usr/share/qemu/${f##*/}" ] ||

@@ -101,3 +101,20 @@ scratch_tree() {
     TREE=$dir FORCE=1 "$TOP/scripts/tree.sh" apply 2>"$dir/.git/apply.log" ||
         { cat "$dir/.git/apply.log" >&2; return 1; }
 }
+
+# unpack_debs ROOT DEB...: extract the packages with dpkg-deb -x into
+# ROOT.tmp (the caller moves it to ROOT when done) and point their absolute
+# symlinks (libz.so -> /lib/..., ROMs -> /usr/lib/ipxe/...) into ROOT.
+unpack_debs() {
+    local root=$1 deb l
+    shift
+    rm -rf "$root.tmp"
+    mkdir -p "$root.tmp"
+    for deb in "$@"; do
+        dpkg-deb -x "$deb" "$root.tmp"
+    done
+    find "$root.tmp" -type l -lname '/*' -print0 |
+    while IFS= read -r -d '' l; do
+        ln -sfn "$root$(readlink "$l")" "$l"
+    done
+}

@@ -14,17 +14,9 @@ if [ ! -e "$root/.done" ]; then
     log "downloading the $arch sysroot packages"
     papt_get install -y --download-only "${pkgs[@]}" >"$CACHE/apt/bookworm-$arch/dl.log" 2>&1 ||
         { cat "$CACHE/apt/bookworm-$arch/dl.log" >&2; die "download of $arch sysroot failed"; }
-    rm -rf "$root.tmp"
-    mkdir -p "$root.tmp"
-    for deb in "$CACHE/apt/bookworm-$arch/cache/archives/"*.deb; do
-        dpkg-deb -x "$deb" "$root.tmp"
-    done
-    # Absolute symlinks (libz.so -> /lib/...) must point into the sysroot.
-    find "$root.tmp" -type l -lname '/*' -print0 |
-    while IFS= read -r -d '' l; do
-        ln -sfn "$root$(readlink "$l")" "$l"
-    done
-    # So must the paths in linker scripts (libc.so: GROUP ( /lib/... )).
+    unpack_debs "$root" "$CACHE/apt/bookworm-$arch/cache/archives/"*.deb
+    # Absolute paths in linker scripts (libc.so: GROUP ( /lib/... )) must
+    # point into the sysroot too.
     grep -rlZ --include='*.so' '^/\* GNU ld script' "$root.tmp/usr/lib" |
         xargs -0 -r sed -i -E "s@([ (])/(usr/)?lib(64)?/@\1$root/\2lib\3/@g"
     mv "$root.tmp" "$root"
