@@ -142,7 +142,8 @@ cmd_export() {
     (cd "$tmp" && ls | grep -v "^$COVER\$" || true) >"$PATCHES/series"
     cp "$tmp"/*.patch "$PATCHES/" 2>/dev/null || true
     rm -rf "$tmp"
-    tree_fingerprint >"$TREE/.git/migfix-applied"
+    # patches/ now holds exactly what the tree exports.
+    fingerprint "$PATCHES" >"$TREE/.git/migfix-applied"
     log "exported $(series | wc -l) patches to $PATCHES"
 }
 
