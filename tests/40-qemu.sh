@@ -12,9 +12,7 @@ B=$TOP/build/host
 TESTS=(
     # the series' own unit tests: register names and lists (arm), PVR
     # match and decision table (ppc), GTSE decision table (spapr)
-    test-arm-kvm-regs
-    test-ppc-pvr-compat
-    test-spapr-gtse
+    "${SERIES_UNIT_TESTS[@]}"
     # target/arm: CPU properties, the CPU migration stream
     qtest-aarch64/arm-cpu-features
     qtest-aarch64/migration-test

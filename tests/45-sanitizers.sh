@@ -32,6 +32,6 @@ sanitized() {   # sanitized TEST: build tests/unit/TEST with sanitizers, run it
     (cd "$B" && "$out/$t")
 }
 
-for t in test-arm-kvm-regs test-ppc-pvr-compat test-spapr-gtse; do
+for t in "${SERIES_UNIT_TESTS[@]}"; do
     t "ASan+UBSan: $t" sanitized "$t"
 done
