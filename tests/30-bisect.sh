@@ -1,6 +1,6 @@
 # Bisectability: every prefix of the series builds in the host, arm and ppc
 # configurations (scripts/check-bisect.sh, the same as "make check-bisect").
-# Rebuilding 26 prefixes three times costs 30-60 minutes on 2 cores, more
+# Rebuilding 27 prefixes three times costs 30-60 minutes on 2 cores, more
 # than CI's budget allows next to the rest, so "make check" runs it only
 # with CHECK_BISECT=1; run "make check-bisect" before sending the series.
 . "$(dirname "$0")/lib.sh"
