@@ -166,6 +166,16 @@ set_caps() {
         >>"/tmp/$tag.qmplog" 2>&1
 }
 
+# migrated_regs TAG: the KVM registers the (arm64) L2 TAG would migrate, as
+# its first CPU's read-only kvm-migrated-regs property lists them ("<id>
+# (<name>)", ID registers with " = <value>"), one "@@ log TAG.regs:" line
+# each; nothing where QEMU lacks the property.
+migrated_regs() {
+    qmp_ "$1" qom-get \
+        '{"path":"/machine/unattached/device[0]","property":"kvm-migrated-regs"}' \
+        2>/dev/null | tr ',' '\n' | sed -n "s/.*\"\(0x[^\"]*\)\".*/@@ log $1.regs: \1/p"
+}
+
 # src TAG VARIANT STATE URI CAPS ARG...: run the source L2 (STATE running:
 # boot until tick 3; stopped: the same, then `stop` just before migrating;
 # paused: -S, never started), migrate it to URI and
@@ -185,6 +195,7 @@ src() {
             return 0
         fi
     fi
+    migrated_regs "$tag"
     # shellcheck disable=SC2086
     set_caps "$tag" $caps
     [ "$state" = stopped ] && qmp_ "$tag" stop >>"/tmp/$tag.qmplog" 2>&1
@@ -235,6 +246,7 @@ dst() {
     local tag=$1 v=$2 uri=$3 caps=$4 mintick=$5 t0 s r
     shift 5
     l2_start "$tag" "$v" "$@" -incoming defer || { dump "$tag"; return 0; }
+    migrated_regs "$tag"
     # shellcheck disable=SC2086
     set_caps "$tag" $caps
     t0=$(now)

@@ -8,8 +8,12 @@
  * pointer authentication, SVE).  For each it prints the register count,
  * the PSCI version firmware register, whether the registers that come and
  * go between kernel versions are listed, and ID_AA64MMFR2_EL1.NV; with -l
- * every register index as well.  These are the facts behind the lab's
- * arm-regs rows: a migration stream holds exactly the source's list.
+ * every register index as well.  Then, for the ID register fields of the
+ * features newer kernels add (FEAT_SCTLR2, FEAT_ATS1A), whether the field
+ * is set, whether KVM lets userspace clear it before the vCPU first runs,
+ * and whether SCTLR2_EL1 then leaves the register list.  These are the
+ * facts behind the lab's arm-regs rows: a migration stream holds exactly
+ * the source's list.
  */
 #include "probe.h"
 
@@ -29,10 +33,36 @@ static const struct {
     { "PIR_EL1", SYSREG(3, 0, 10, 2, 3) },
 };
 
+/* KVM_GET_REG_LIST, in a buffer of the right size; free() it. */
+static struct kvm_reg_list *get_list(int vcpu)
+{
+    struct kvm_reg_list probe_list = { .n = 0 }, *regs;
+
+    ioctl(vcpu, KVM_GET_REG_LIST, &probe_list);     /* E2BIG, sets n */
+    regs = calloc(1, sizeof(*regs) + probe_list.n * sizeof(uint64_t));
+    regs->n = probe_list.n;
+    if (ioctl(vcpu, KVM_GET_REG_LIST, regs)) {
+        die("KVM_GET_REG_LIST");
+    }
+    return regs;
+}
+
+static int listed(const struct kvm_reg_list *regs, uint64_t id)
+{
+    unsigned i;
+
+    for (i = 0; i < regs->n; i++) {
+        if (regs->reg[i] == id) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void probe(int kvm, const char *label, uint32_t features, int list)
 {
     struct kvm_vcpu_init init;
-    struct kvm_reg_list probe_list = { .n = 0 }, *regs;
+    struct kvm_reg_list *regs;
     uint64_t v;
     int vm = vm_create(kvm, 0), vcpu = vcpu_create(vm, 0);
     unsigned i, j;
@@ -51,12 +81,7 @@ static void probe(int kvm, const char *label, uint32_t features, int list)
             die("KVM_ARM_VCPU_FINALIZE(SVE)");
         }
     }
-    ioctl(vcpu, KVM_GET_REG_LIST, &probe_list);     /* E2BIG, sets n */
-    regs = calloc(1, sizeof(*regs) + probe_list.n * sizeof(uint64_t));
-    regs->n = probe_list.n;
-    if (ioctl(vcpu, KVM_GET_REG_LIST, regs)) {
-        die("KVM_GET_REG_LIST");
-    }
+    regs = get_list(vcpu);
     printf("reglist: %s: %llu registers\n", label, (unsigned long long)regs->n);
     if (!get_reg(vcpu, KVM_REG_ARM_PSCI_VERSION, &v)) {
         printf("reglist: %s: PSCI version 0x%llx (%llu.%llu)\n", label,
@@ -64,12 +89,9 @@ static void probe(int kvm, const char *label, uint32_t features, int list)
                (unsigned long long)(v & 0xffff));
     }
     for (j = 0; j < sizeof(watched) / sizeof(watched[0]); j++) {
-        int found = 0;
-        for (i = 0; i < regs->n; i++) {
-            found |= regs->reg[i] == watched[j].id;
-        }
         printf("reglist: %s: %-17s 0x%016llx %s\n", label, watched[j].name,
-               (unsigned long long)watched[j].id, found ? "listed" : "absent");
+               (unsigned long long)watched[j].id,
+               listed(regs, watched[j].id) ? "listed" : "absent");
     }
     if (!get_reg(vcpu, SYSREG(3, 0, 0, 7, 2), &v)) {
         printf("reglist: %s: ID_AA64MMFR2_EL1 0x%016llx (NV=%llu)\n", label,
@@ -79,6 +101,56 @@ static void probe(int kvm, const char *label, uint32_t features, int list)
         printf("reglist: %s: reg 0x%016llx\n", label,
                (unsigned long long)regs->reg[i]);
     }
+    free(regs);
+    close(vcpu);
+    close(vm);
+}
+
+static const struct {
+    const char *feat;
+    const char *reg;
+    uint64_t id;
+    unsigned shift;
+} fields[] = {
+    { "FEAT_SCTLR2", "ID_AA64MMFR3_EL1", SYSREG(3, 0, 0, 7, 3), 4 },
+    { "FEAT_ATS1A", "ID_AA64ISAR2_EL1", SYSREG(3, 0, 0, 6, 2), 60 },
+};
+
+/* Can the features newer kernels add be hidden from a guest? */
+static void hide_features(int kvm, uint32_t features)
+{
+    struct kvm_vcpu_init init;
+    struct kvm_reg_list *regs;
+    int vm = vm_create(kvm, 0), vcpu = vcpu_create(vm, 0);
+    unsigned j;
+
+    if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init)) {
+        die("KVM_ARM_PREFERRED_TARGET");
+    }
+    memset(init.features, 0, sizeof(init.features));
+    init.features[0] = features & ~(1u << KVM_ARM_VCPU_SVE);
+    if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
+        die("KVM_ARM_VCPU_INIT(hide)");
+    }
+    for (j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
+        uint64_t v, nv;
+        unsigned f;
+
+        if (get_reg(vcpu, fields[j].id, &v)) {
+            printf("reglist: hide: %s: %s unreadable\n", fields[j].feat,
+                   fields[j].reg);
+            continue;
+        }
+        f = (v >> fields[j].shift) & 0xf;
+        nv = v & ~(0xfULL << fields[j].shift);
+        printf("reglist: hide: %s: %s.%u = %u, clearing it %s\n",
+               fields[j].feat, fields[j].reg, fields[j].shift, f,
+               !f ? "not needed" :
+               set_reg(vcpu, fields[j].id, &nv) ? strerror(errno) : "works");
+    }
+    regs = get_list(vcpu);
+    printf("reglist: hide: SCTLR2_EL1 then %s\n",
+           listed(regs, SYSREG(3, 0, 1, 0, 3)) ? "listed" : "absent");
     free(regs);
     close(vcpu);
     close(vm);
@@ -104,5 +176,6 @@ int main(int argc, char **argv)
     }
     printf("reglist: host features 0x%x\n", host);
     probe(kvm, "host", host, list);
+    hide_features(kvm, host);
     return 0;
 }
