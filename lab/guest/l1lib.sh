@@ -147,6 +147,12 @@ mmu_of() {
     sed -n "s/.*$2 mmu_features=\(0x[0-9a-f]*\).*/\1/p" "/tmp/$1.con" 2>/dev/null | head -1
 }
 
+# pvr_of TAG: the PVR the ppc64 guest of TAG last printed ("guest pvr=...",
+# printed at boot and whenever it changes), or nothing.
+pvr_of() {
+    sed -n 's/.*guest pvr=\(0x[0-9a-f]*\).*/\1/p' "/tmp/$1.con" 2>/dev/null | tail -1
+}
+
 dump() {
     local f
     for f in err con qmplog cmd; do
@@ -210,7 +216,8 @@ src() {
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
         boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }') \
         total_ms=$(echo "$mq" | json_num total-time) \
-        downtime_ms=$(echo "$mq" | json_num downtime) mmu=$(mmu_of "$tag" guest)
+        downtime_ms=$(echo "$mq" | json_num downtime) mmu=$(mmu_of "$tag" guest) \
+        pvr=$(pvr_of "$tag")
     [ -n "$MIG_ERR" ] && say res "$tag" src_error="$MIG_ERR"
     if [ -n "$PORT" ] && [ "$st" = completed ]; then
         # live: the stream is out; what became of it is the destination
@@ -273,7 +280,8 @@ dst() {
         s=stuck
         if wait_tick "$tag" "$mintick" 60; then
             s=running
-            say res "$tag" up=$(now) dst=running load_s=$load_s dst_tick=$(first_tick "$tag")
+            say res "$tag" up=$(now) dst=running load_s=$load_s \
+                dst_tick=$(first_tick "$tag") pvr=$(pvr_of "$tag")
         else
             say res "$tag" dst=stuck load_s=$load_s state=$s dst_tick=$(first_tick "$tag")
         fi
