@@ -50,14 +50,22 @@ else
     pass warm "$CACHE"
 fi
 
-# Edit the last patch the usual way (amend its commit in qemu/, export)
-# and rebuild the three configurations.
-last=$(grep -v '^\s*\(#\|$\)' "$R/patches/series" | tail -1)
+# Edit the last patch that changes QEMU's C code (not a test or doc) the
+# usual way: a fixup commit in qemu/ squashed into it, export; then rebuild
+# the three configurations.
+file= last=
+for p in $(grep -v '^\s*\(#\|$\)' "$R/patches/series" | tac); do
+    file=$(sed -n 's|^+++ b/\(\(hw\|target\)/.*\.c\)$|\1|p' "$R/patches/$p" | head -1)
+    [ -z "$file" ] || { last=$p; break; }
+done
 if [ -n "$last" ]; then
-    file=$(sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$R/patches/$last" | head -1)
+    echo "edit: $last ($file)"
+    subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$R/patches/$last")
     echo '/* bench */' >>"$R/qemu/$file"
     git -C "$R/qemu" -c user.name=bench -c user.email=bench@localhost \
-        commit -q -a --amend --no-edit
+        commit -q -a --fixup=":/$subject"
+    GIT_SEQUENCE_EDITOR=: git -C "$R/qemu" -c user.name=bench \
+        -c user.email=bench@localhost rebase -q -i --autosquash "$BASE_TAG"
     step edit-export "$R/scripts/tree.sh" export
     step edit-builds bash -c 'for c in host arm ppc; do "$0" series $c || exit 1; done' \
         "$R/scripts/build.sh"
