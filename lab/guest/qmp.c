@@ -9,9 +9,11 @@
  * "error" line.  Events are skipped.
  *
  * Exit status: 0 for a "return", 1 for an "error", 2 when QEMU cannot be
- * reached or closes the connection first.
+ * reached, closes the connection first or does not answer within
+ * REPLY_SECONDS (a QEMU wedged in a dead kernel must not hang the job).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#define REPLY_SECONDS 20
 
 static char buf[1 << 20];
 static size_t used;
@@ -76,6 +80,15 @@ static int call(int fd, const char *cmd, int show)
     return 2;
 }
 
+static void on_alarm(int sig)
+{
+    static const char msg[] = "qmp: no reply\n";
+
+    (void)sig;
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(2);
+}
+
 static int connect_to(const char *path, double wait)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -117,6 +130,9 @@ int main(int argc, char **argv)
         return 2;
     }
     fd = connect_to(argv[1], wait);
+    /* the connection is up (or not): QEMU now has REPLY_SECONDS */
+    signal(SIGALRM, on_alarm);
+    alarm(REPLY_SECONDS);
     if (fd < 0) {
         fprintf(stderr, "qmp: cannot connect to %s: %s\n", argv[1],
                 strerror(errno));
