@@ -55,7 +55,7 @@ fi
 # the three configurations.
 file= last=
 for p in $(grep -v '^\s*\(#\|$\)' "$R/patches/series" | tac); do
-    file=$(sed -n 's|^+++ b/\(\(hw\|target\)/.*\.c\)$|\1|p' "$R/patches/$p" | head -1)
+    file=$(sed -n 's#^+++ b/\(\(hw\|target\)/.*\.c\)$#\1#p' "$R/patches/$p" | head -1)
     [ -z "$file" ] || { last=$p; break; }
 done
 if [ -n "$last" ]; then
