@@ -108,6 +108,9 @@ wait_tick() {
         n=$(last_tick "$1")
         [ -n "$n" ] && [ "$n" -ge "$2" ] && return 0
         alive "$1" || return 1
+        # this L1's kernel oopsed under the guest (e.g. in kvm-hv): the
+        # QEMU process lives on without its vCPU thread, no tick will come
+        dmesg | grep -q 'Oops:' && return 1
         sleep 0.2
     done
     return 1
@@ -140,7 +143,6 @@ wait_migrate() {
     done
 }
 
-# dump TAG: copy the L2's logs to the console for lab/run.
 # mmu_of TAG WHO: the mmu_features a guest's kernel printed on the console
 # of TAG ("WHO mmu_features=0x..."; ppc64, 0x1000 = GTSE), or nothing.
 mmu_of() {
@@ -153,6 +155,7 @@ pvr_of() {
     sed -n 's/.*guest pvr=\(0x[0-9a-f]*\).*/\1/p' "/tmp/$1.con" 2>/dev/null | tail -1
 }
 
+# dump TAG: copy the L2's logs to the console for lab/run.
 dump() {
     local f
     for f in err con qmplog cmd; do
