@@ -33,6 +33,21 @@ static const struct {
     { "PIR_EL1", SYSREG(3, 0, 10, 2, 3) },
 };
 
+/* KVM_ARM_VCPU_INIT with the preferred target and FEATURES. */
+static void vcpu_init(int vm, int vcpu, uint32_t features, const char *label)
+{
+    struct kvm_vcpu_init init;
+
+    if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init)) {
+        die("KVM_ARM_PREFERRED_TARGET");
+    }
+    memset(init.features, 0, sizeof(init.features));
+    init.features[0] = features;
+    if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
+        die("KVM_ARM_VCPU_INIT(%s)", label);
+    }
+}
+
 /* KVM_GET_REG_LIST, in a buffer of the right size; free() it. */
 static struct kvm_reg_list *get_list(int vcpu)
 {
@@ -61,20 +76,12 @@ static int listed(const struct kvm_reg_list *regs, uint64_t id)
 
 static void probe(int kvm, const char *label, uint32_t features, int list)
 {
-    struct kvm_vcpu_init init;
     struct kvm_reg_list *regs;
     uint64_t v;
     int vm = vm_create(kvm, 0), vcpu = vcpu_create(vm, 0);
     unsigned i, j;
 
-    if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init)) {
-        die("KVM_ARM_PREFERRED_TARGET");
-    }
-    memset(init.features, 0, sizeof(init.features));
-    init.features[0] = features;
-    if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
-        die("KVM_ARM_VCPU_INIT(%s)", label);
-    }
+    vcpu_init(vm, vcpu, features, label);
     if (features & (1u << KVM_ARM_VCPU_SVE)) {
         int what = KVM_ARM_VCPU_SVE;
         if (ioctl(vcpu, KVM_ARM_VCPU_FINALIZE, &what)) {
@@ -119,19 +126,12 @@ static const struct {
 /* Can the features newer kernels add be hidden from a guest? */
 static void hide_features(int kvm, uint32_t features)
 {
-    struct kvm_vcpu_init init;
     struct kvm_reg_list *regs;
     int vm = vm_create(kvm, 0), vcpu = vcpu_create(vm, 0);
     unsigned j;
 
-    if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init)) {
-        die("KVM_ARM_PREFERRED_TARGET");
-    }
-    memset(init.features, 0, sizeof(init.features));
-    init.features[0] = features & ~(1u << KVM_ARM_VCPU_SVE);
-    if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
-        die("KVM_ARM_VCPU_INIT(hide)");
-    }
+    /* no SVE: it would need KVM_ARM_VCPU_FINALIZE first */
+    vcpu_init(vm, vcpu, features & ~(1u << KVM_ARM_VCPU_SVE), "hide");
     for (j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
         uint64_t v, nv;
         unsigned f;
