@@ -2,8 +2,8 @@
 # configurations (scripts/check-bisect.sh, the same as "make check-bisect").
 # Rebuilding 27 prefixes three times took 18.6 minutes on 2 cores with a
 # warm ccache and costs far more cold: more than CI's budget allows next
-# to the rest, so "make check" runs it only
-# with CHECK_BISECT=1; run "make check-bisect" before sending the series.
+# to the rest, so "make check" runs it only with CHECK_BISECT=1; run
+# "make check-bisect" before sending the series.
 . "$(dirname "$0")/lib.sh"
 
 if [ "${CHECK_BISECT:-0}" != 1 ]; then
