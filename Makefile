@@ -5,7 +5,7 @@ VARIANTS ?= series stock
 CONFIGS  ?= host arm ppc
 
 .PHONY: all deps fetch tree export status build check check-bisect lab bench \
-	where clean
+	where clean lock drift
 
 all: build
 	@if [ -x lab/run ]; then lab/run $(LAB_ARGS); else $(MAKE) -s where; fi
@@ -51,6 +51,15 @@ lab: build
 
 bench: deps
 	@scripts/bench.sh
+
+# Re-resolve debian.lock from lock.spec and Debian's signed indexes
+# (LOCK_GROUPS='g1 g2' for some groups only); review the diff, commit it.
+lock:
+	@scripts/lock.py resolve $(LOCK_GROUPS)
+
+# Which locked files the archive no longer serves.
+drift:
+	@scripts/lock.py drift
 
 clean:
 	rm -rf build

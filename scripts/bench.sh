@@ -2,8 +2,8 @@
 # bench.sh [--warm]: print, as numbers, the durations of fetch, apply, each
 # build and the rebuild after one patch is edited, on a scratch copy of the
 # project:
-#   cold  empty download cache and empty ccache (a fresh machine, minus the
-#         apt-get install of the build dependencies)
+#   cold  empty download cache and empty ccache (a fresh machine, minus
+#         installing the build dependencies)
 #   warm  caches kept, build directories removed (a fresh clone on a used
 #         machine)
 #   edit  one patch edited, "make tree" re-applies, the three builds rebuild
@@ -14,8 +14,12 @@
 B=$TOP/build/bench
 rm -rf "$B/repo"
 mkdir -p "$B/repo"
-cp -r "$TOP/scripts" "$TOP/base.env" "$TOP/patches" "$B/repo/"
+cp -r "$TOP/scripts" "$TOP/base.env" "$TOP/patches" "$TOP/lock.spec" "$TOP/debian.lock" \
+    "$B/repo/"
 R=$B/repo
+
+# The archive's drift: locked files it no longer serves (make drift).
+"$TOP/scripts/lock.py" drift | tail -n 1 || true
 
 declare -A secs
 step() {   # step NAME CMD...: run and record the wall time

@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
 # firmware.sh: the firmware and option ROMs the +ds source does not ship
 # (SLOF, VOF, skiboot, iPXE and SeaBIOS ROMs), from trixie's arch-all
-# packages, unpacked under $CACHE/firmware.  Prints the directory that holds
-# them all (what QEMU's -L option wants).
+# packages (debian.lock group firmware), unpacked under $CACHE/firmware.
+# Prints the directory that holds them all (what QEMU's -L option wants).
 . "$(dirname "$0")/lib.sh"
 
 root=$CACHE/firmware
 dir=$root/usr/share/qemu
 if [ ! -e "$root/.done" ]; then
-    papt trixie-all amd64 "$(deb_line deb amd64 trixie)"
-    d=$CACHE/debs/firmware
-    mkdir -p "$d"
-    (cd "$d" && papt_get download qemu-system-data ipxe-qemu seabios >/dev/null) ||
-        die "download of the firmware packages failed"
-    unpack_debs "$root" "$d"/*.deb
+    debs=$(lock_fetch firmware) || exit 1
+    # shellcheck disable=SC2086
+    unpack_debs "$root" $debs
     # SeaBIOS's VGA ROMs are looked up in the same directory as the rest.
     for f in "$root.tmp"/usr/share/seabios/*; do
         [ -e "$root.tmp/usr/share/qemu/${f##*/}" ] ||

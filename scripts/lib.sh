@@ -7,7 +7,6 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${QEMU_MIGFIX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/qemu-migfix}
 # shellcheck source=../base.env
 . "$TOP/base.env"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # The QEMU work tree (a git repository: base commit + one commit per patch).
 TREE=${TREE:-$TOP/qemu}
@@ -17,59 +16,9 @@ BASE_TAG=base                 # tag of the base commit in every tree
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
-# papt NAME ARCH LINE...
-#   Private apt instance NAME for architecture ARCH with the given
-#   sources.list lines: its own lists, cache and (empty) dpkg status under
-#   $CACHE/apt/NAME, so the host's apt and dpkg set-up is never touched.
-#   Sets PAPT (the APT_CONFIG file) and runs "apt-get update" once (again
-#   when the source lines change).
-papt() {
-    local name=$1 arch=$2
-    shift 2
-    local d=$CACHE/apt/$name
-    mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc"
-    touch "$d/status"
-    printf '%s\n' "$@" >"$d/sources.list.new"
-    cat >"$d/apt.conf" <<EOF
-Dir::Etc::sourcelist "$d/sources.list";
-Dir::Etc::sourceparts "-";
-Dir::Etc::preferencesparts "$d/etc";
-Dir::Etc::parts "$d/etc";
-APT::Sandbox::User "root";
-Dir::State "$d";
-Dir::State::Lists "$d/lists";
-Dir::State::status "$d/status";
-Dir::Cache "$d/cache";
-APT::Architecture "$arch";
-APT::Architectures { "$arch"; };
-APT::Install-Recommends "false";
-Acquire::Check-Valid-Until "false";
-Acquire::Retries "3";
-Acquire::Languages "none";
-EOF
-    PAPT=$d/apt.conf
-    if ! cmp -s "$d/sources.list.new" "$d/sources.list" ||
-       [ ! -e "$d/updated" ]; then
-        mv "$d/sources.list.new" "$d/sources.list"
-        log "apt-get update ($name)"
-        APT_CONFIG=$PAPT apt-get -q update >"$d/update.log" 2>&1 ||
-            { cat "$d/update.log" >&2; die "apt-get update failed ($name)"; }
-        touch "$d/updated"
-    else
-        rm -f "$d/sources.list.new"
-    fi
-}
-
-# papt_get / papt_cache ARGS...: apt-get / apt-cache with the private
-# configuration set by papt.
-papt_get() { APT_CONFIG=$PAPT apt-get -q "$@"; }
-papt_cache() { APT_CONFIG=$PAPT apt-cache "$@"; }
-
-# deb_line TYPE ARCH SUITE: one sources.list line for Debian's archive.
-deb_line() {
-    printf '%s [arch=%s signed-by=%s] %s %s main\n' \
-        "$1" "$2" "$KEYRING" "$DEBIAN_MIRROR" "$3"
-}
+# lock_fetch [--opt] GROUP...: download (once) and verify the files of the
+#   debian.lock groups, print their local paths (scripts/lock.py).
+lock_fetch() { python3 "$TOP/scripts/lock.py" fetch "$@"; }
 
 # Where the builds of a variant live: ROOT/qemu is its source, ROOT/build/CFG
 # its build directories.  build/DIR names a scratch root (DIR/qemu a clone or

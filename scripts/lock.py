@@ -7,6 +7,9 @@
         machine lacks or has older.  A required file that cannot be had is
         an error naming it and its URL; with --opt a missing optional group
         prints one line saying which file failed and exits 3.
+  lock.py install GROUP...   install on this machine the packages lock.spec
+                             names for GROUPs, from the locked .debs only
+                             (a local repository; no index is downloaded)
   lock.py groups [PATTERN]   the groups (fnmatch PATTERN), one a line
   lock.py names GROUP...     the package names lock.spec asks for
   lock.py resolve [GROUP...] rewrite debian.lock (all groups, or these)
@@ -35,10 +38,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = os.path.join(TOP, 'lock.spec')
-LOCK = os.path.join(TOP, 'debian.lock')
+LOCK = os.environ.get('QEMU_MIGFIX_LOCK') or os.path.join(TOP, 'debian.lock')
 CACHE = os.environ.get('QEMU_MIGFIX_CACHE') or os.path.join(
     os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),
     'qemu-migfix')
@@ -145,6 +149,7 @@ def fetch_entry(e):
             sha256(dest) == e['sha256']):
         return dest
     os.makedirs(os.path.dirname(dest), exist_ok=True)
+    say('downloading %s' % os.path.basename(e['path']))
     why = download(e['path'], dest)
     if why:
         raise OSError(why)
@@ -428,6 +433,63 @@ def cmd_resolve(args):
     return 0
 
 
+# --- installing on this machine ---------------------------------------------
+
+def cmd_install(args):
+    """Only packages this machine lacks are installed, from a local
+    repository of the locked .debs it lacks; if apt needs an installed
+    package upgraded for them, the locked upgrades join the repository."""
+    spec = read_spec()
+    names = [w.split('=')[0] for g in args for w in spec[g]['what']]
+    todo = [n for n in names if installed_version(n) is None]
+    if not todo:
+        return 0
+    entries = [e for e in read_lock() if e['group'] in args]
+    lacking = [e for e in entries
+               if installed_version(deb_name_version(e['path'])[0]) is None]
+    r = apt_install_local(args, [fetch_entry(e) for e in lacking], todo)
+    if r:
+        say('retrying with the locked upgrades of installed packages')
+        r = apt_install_local(args, [fetch_entry(e) for e in entries
+                                     if needed_on_host(e['path'])], todo)
+    if r:
+        die('apt-get install (locked packages only): ' + r)
+    return 0
+
+
+def apt_install_local(groups, debs, names):
+    """apt-get install NAMES from a local repository holding DEBS only;
+    None, or apt's complaint."""
+    repo = os.path.join(CACHE, 'apt', 'local-' + '-'.join(groups))
+    shutil.rmtree(repo, ignore_errors=True)
+    for sub in ('debs', 'lists/partial', 'cache/archives/partial', 'etc'):
+        os.makedirs(os.path.join(repo, sub))
+    for d in debs:
+        os.symlink(d, os.path.join(repo, 'debs', os.path.basename(d)))
+    with open(os.path.join(repo, 'debs', 'Packages'), 'w') as f:
+        subprocess.run(['dpkg-scanpackages', '-m', '.'], cwd=os.path.join(
+            repo, 'debs'), stdout=f, stderr=subprocess.DEVNULL, check=True)
+    conf = os.path.join(repo, 'apt.conf')
+    with open(os.path.join(repo, 'sources.list'), 'w') as f:
+        f.write('deb [trusted=yes] file:%s/debs ./\n' % repo)
+    with open(conf, 'w') as f:
+        f.write('''Dir::Etc::sourcelist "{d}/sources.list";
+Dir::Etc::sourceparts "-";
+Dir::Etc::preferencesparts "{d}/etc";
+Dir::State::Lists "{d}/lists";
+Dir::Cache "{d}/cache";
+APT::Install-Recommends "false";
+'''.format(d=repo))
+    env = dict(os.environ, APT_CONFIG=conf, DEBIAN_FRONTEND='noninteractive')
+    say('installing %s (%d locked packages)' % (' '.join(names), len(debs)))
+    for a in (['update'], ['install', '-y'] + names):
+        r = subprocess.run(['apt-get', '-q'] + a, env=env,
+                           capture_output=True, text=True)
+        if r.returncode:
+            return r.stdout[-3000:] + r.stderr
+    return None
+
+
 # --- queries ----------------------------------------------------------------
 
 def cmd_groups(args):
@@ -452,21 +514,23 @@ def cmd_names(args):
 def cmd_drift(args):
     entries = read_lock()
     gone = []
-    for e in entries:
-        st = head(e['path'])
-        if st != 200:
+    with ThreadPoolExecutor(max_workers=16) as ex:
+        status = list(ex.map(lambda e: head(e['path']), entries))
+    for e, st in zip(entries, status):
+        if st != 200 and not e['note'].startswith('unserved:'):
             gone.append(e)
             print('gone: %s %s (%s)' % (e['group'], url(e['path']),
                                         st or 'no answer'))
-    print('drift: %d of %d locked files not served' % (len(gone),
-                                                       len(entries)))
+    unserved = sum(e['note'].startswith('unserved:') for e in entries)
+    print('drift: %d of %d locked files not served (and %d known unserved '
+          'at resolve time)' % (len(gone), len(entries), unserved))
     return 1 if gone else 0
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    cmd = dict(fetch=cmd_fetch, resolve=cmd_resolve, groups=cmd_groups,
+    cmd = dict(fetch=cmd_fetch, install=cmd_install, resolve=cmd_resolve, groups=cmd_groups,
                names=cmd_names, drift=cmd_drift).get(sys.argv[1])
     if not cmd:
         sys.exit(__doc__)

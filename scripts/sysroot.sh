@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # sysroot.sh DEBARCH: a bookworm sysroot for cross-building QEMU (glib,
-# pixman, libfdt, zlib and their dependencies), unpacked from .debs with
-# dpkg-deb -x under $CACHE/sysroot/DEBARCH.  The host's dpkg is not touched.
-# Prints the sysroot's path.
+# pixman, libfdt, zlib and their dependencies: debian.lock group
+# sysroot-DEBARCH), unpacked from .debs with dpkg-deb -x under
+# $CACHE/sysroot/DEBARCH.  The host's dpkg is not touched.  Prints the
+# sysroot's path.
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: sysroot.sh arm64|ppc64el}
 root=$CACHE/sysroot/$arch
-pkgs=(libglib2.0-dev libfdt-dev zlib1g-dev libpixman-1-dev libc6-dev)
 
 if [ ! -e "$root/.done" ]; then
-    papt "bookworm-$arch" "$arch" "$(deb_line deb "$arch" bookworm)"
-    log "downloading the $arch sysroot packages"
-    papt_get install -y --download-only "${pkgs[@]}" >"$CACHE/apt/bookworm-$arch/dl.log" 2>&1 ||
-        { cat "$CACHE/apt/bookworm-$arch/dl.log" >&2; die "download of $arch sysroot failed"; }
-    unpack_debs "$root" "$CACHE/apt/bookworm-$arch/cache/archives/"*.deb
+    debs=$(lock_fetch "sysroot-$arch") || exit 1
+    # shellcheck disable=SC2086
+    unpack_debs "$root" $debs
     # Absolute paths in linker scripts (libc.so: GROUP ( /lib/... )) must
     # point into the sysroot too.
     grep -rlZ --include='*.so' '^/\* GNU ld script' "$root.tmp/usr/lib" |

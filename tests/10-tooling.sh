@@ -11,27 +11,54 @@ export TREE=$S/qemu PATCHES=$S/patches
 tree() { "$TOP/scripts/tree.sh" "$@"; }
 g() { git -C "$TREE" -c user.name=Fixture -c user.email=fixture@localhost "$@"; }
 
-# --- fetch: a scratch copy of the scripts with other pins --------------
-repo_with() {   # repo_with DIR SED-EXPR: copy of scripts/ + edited base.env
-    mkdir -p "$1"
-    cp -r "$TOP/scripts" "$1/"
-    sed "$2" "$TOP/base.env" >"$1/base.env"
+# --- downloads: everything through debian.lock ---------------------------
+LOCKPY=$TOP/scripts/lock.py
+L=$S/lock
+mkdir -p "$L"
+# scratch_lock NAME NEED SED-EXPR: a lock holding one group t-NAME, the
+# smallest required file of the real lock edited by SED-EXPR.
+scratch_lock() {
+    awk '$2 == "req" { print $4, $0 }' "$TOP/debian.lock" | sort -n | head -n 1 |
+        cut -d' ' -f2- | sed -E "s/^[^ ]+ [^ ]+ /t-$1 $2 /; $3" >"$L/$1.lock"
 }
-repo_with "$S/v" 's/^QEMU_VERSION=.*/QEMU_VERSION=1:0.0.1+ds-1/'
-t "fetch: a version no longer in the archive names the available ones" \
-    with_env QEMU_MIGFIX_CACHE="$S/v/cache" expect_fail_with \
-    "qemu 1:0.0.1\+ds-1 is no longer in sid; available source versions: .*1:10\.2\.2\+ds-1" \
-    "$S/v/scripts/fetch.sh"
+lockpy() { QEMU_MIGFIX_LOCK=$L/$1.lock QEMU_MIGFIX_CACHE=$L/cache "$LOCKPY" fetch "${@:2}"; }
 
-repo_with "$S/h" 's/^QEMU_DSC_SHA256=.*/QEMU_DSC_SHA256=0000/'
-mkdir -p "$S/h/cache/src"
-ln -s "$CACHE/src/dl" "$S/h/cache/src/dl"
-t "fetch: a .dsc whose sha256 differs from base.env is refused" \
-    with_env QEMU_MIGFIX_CACHE="$S/h/cache" expect_fail_with \
-    "sha256 [0-9a-f]{64} does not match base.env \(0000\)" "$S/h/scripts/fetch.sh"
-
-t "fetch: a second run downloads nothing" \
-    bash -c '"$0/scripts/fetch.sh" 2>&1 | { ! grep -q downloading; }' "$TOP"
+scratch_lock sha req 's/ [0-9a-f]{64} / 0000000000000000000000000000000000000000000000000000000000000000 /'
+t "lock: a file whose sha256 differs from the lock is refused" \
+    expect_fail_with "sha256 [0-9a-f]{64} does not match the lock \(0{64}\)" lockpy sha t-sha
+scratch_lock gone req 's@ ([^ ]+)/[^/ ]+\.deb @ \1/nosuch_1.0_all.deb @'
+t "lock: a required file the archive does not serve stops, naming it and its URL" \
+    expect_fail_with "cannot fetch nosuch_1.0_all.deb \(http://deb.debian.org/debian/pool/.*/nosuch_1.0_all.deb\): HTTP 404" \
+    lockpy gone t-gone
+scratch_lock opt opt 's@ ([^ ]+)/[^/ ]+\.deb @ \1/nosuch_1.0_all.deb @'
+opt_missing() {
+    local out rc
+    out=$(lockpy opt --opt t-opt)
+    rc=$?
+    echo "$out (exit $rc)"
+    [ $rc = 3 ] && grep -q "^lock.py: t-opt unavailable: nosuch_1.0_all.deb" <<<"$out"
+}
+t "lock: an optional group that cannot be had says which file and exits 3" opt_missing
+t "lock: a second fetch downloads nothing" \
+    bash -c '"$0" fetch "$1" >/dev/null && ! "$0" fetch "$1" 2>&1 >/dev/null | grep downloading' \
+    "$LOCKPY" "$QEMU_LOCK_GROUP"
+t "lock: every group of lock.spec is in debian.lock" \
+    bash -c 'diff <(awk "!/^#/ && NF { print \$1 }" "$0/lock.spec" | sort) \
+                  <(awk "!/^#/ { print \$1 }" "$0/debian.lock" | sort -u)' "$TOP"
+t "lock: a listed-but-unserved version falls back to older stable updates" \
+    python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import lock
+v = lock.older_versions("2.41-12+deb13u3")
+assert v == ["2.41-12+deb13u2", "2.41-12+deb13u1", "2.41-12", "2.41-12+b3",
+             "2.41-12+b2", "2.41-12+b1"], v
+assert lock.older_versions("10.46-1~deb13u2")[:2] == ["10.46-1~deb13u1", "10.46-1"]
+assert lock.older_versions("1.0-1") == []' "$TOP/scripts"
+# Nothing downloads around the lock: apt, curl, wget or urllib appear in
+# scripts/lock.py only.
+t "lock: no script downloads except through scripts/lock.py" \
+    bash -c '! grep -nE "apt-get|apt-cache|curl |wget |urllib|urlopen" \
+        "$0"/scripts/*.sh "$0"/lab/run "$0"/lab/images "$0"/lab/bench \
+        "$0"/lab/guest/* "$0"/tests/run "$0"/tests/[2-9]*.sh "$0"/tests/lib.sh \
+        "$0"/Makefile "$0"/.ci/run' "$TOP"
 
 # --- tree ----------------------------------------------------------------
 t "tree: apply creates the tree from the base" tree apply
