@@ -1,17 +1,15 @@
 #!/usr/bin/env python3
 """lock.py: every file the project downloads, pinned in debian.lock.
 
-  lock.py fetch [--missing] [--opt] GROUP...
+  lock.py fetch [--opt] GROUP...
         download (once, into the cache) and verify the files of GROUPs,
-        print their local paths.  --missing: only .debs whose package this
-        machine lacks or has older.  A required file that cannot be had is
-        an error naming it and its URL; with --opt a missing optional group
+        print their local paths.  A required file that cannot be had is an
+        error naming it and its URL; with --opt a missing optional group
         prints one line saying which file failed and exits 3.
   lock.py install GROUP...   install on this machine the packages lock.spec
                              names for GROUPs, from the locked .debs only
                              (a local repository; no index is downloaded)
   lock.py groups [PATTERN]   the groups (fnmatch PATTERN), one a line
-  lock.py names GROUP...     the package names lock.spec asks for
   lock.py resolve [GROUP...] rewrite debian.lock (all groups, or these)
                              from lock.spec and Debian's signed indexes
   lock.py drift              every locked file the archive no longer
@@ -186,7 +184,6 @@ def needed_on_host(path):
 
 
 def cmd_fetch(args):
-    missing = '--missing' in args
     opt_ok = '--opt' in args
     groups = [a for a in args if not a.startswith('--')]
     entries = read_lock()
@@ -197,9 +194,6 @@ def cmd_fetch(args):
             die('group %s is not in debian.lock (lock.spec, then make lock)'
                 % g)
         for e in (x for x in entries if x['group'] == g):
-            if missing and e['path'].endswith('.deb') and \
-                    not needed_on_host(e['path']):
-                continue
             try:
                 out.append(fetch_entry(e))
             except OSError as err:
@@ -440,8 +434,11 @@ def cmd_install(args):
     repository of the locked .debs it lacks; if apt needs an installed
     package upgraded for them, the locked upgrades join the repository."""
     spec = read_spec()
-    names = [w.split('=')[0] for g in args for w in spec[g]['what']]
-    todo = [n for n in names if installed_version(n) is None]
+    want = [w.split('=') + [None] for g in args for w in spec[g]['what']]
+    names = [w[0] for w in want]
+    # a package the spec pins (meson=1.7.0-1~bpo12+1) must be that version
+    todo = [n for n, v, *_ in want
+            if installed_version(n) is None or v and installed_version(n) != v]
     if not todo:
         return 0
     entries = [e for e in read_lock() if e['group'] in args]
@@ -502,15 +499,6 @@ def cmd_groups(args):
     return 0
 
 
-def cmd_names(args):
-    spec = read_spec()
-    for g in args:
-        if g not in spec:
-            die('no group %s in lock.spec' % g)
-        print('\n'.join(w.split('=')[0] for w in spec[g]['what']))
-    return 0
-
-
 def cmd_drift(args):
     entries = read_lock()
     gone = []
@@ -531,7 +519,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     cmd = dict(fetch=cmd_fetch, install=cmd_install, resolve=cmd_resolve, groups=cmd_groups,
-               names=cmd_names, drift=cmd_drift).get(sys.argv[1])
+               drift=cmd_drift).get(sys.argv[1])
     if not cmd:
         sys.exit(__doc__)
     return cmd(sys.argv[2:])
