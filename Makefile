@@ -5,7 +5,7 @@ VARIANTS ?= series stock
 CONFIGS  ?= host arm ppc
 
 .PHONY: all deps fetch tree export status build check check-bisect lab bench \
-	where clean lock drift
+	where clean lock drift kmod
 
 all: build
 	@if [ -x lab/run ]; then lab/run $(LAB_ARGS); else $(MAKE) -s where; fi
@@ -60,6 +60,11 @@ lock:
 # Which locked files the archive no longer serves.
 drift:
 	@scripts/lock.py drift
+
+# kvm.ko and kvm-hv.ko of the kernel companion (linux/) for Debian's
+# 6.12.107+deb13-powerpc64le-64k kernel; prints their directory.
+kmod:
+	@scripts/kmod.sh
 
 clean:
 	rm -rf build
