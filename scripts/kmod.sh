@@ -34,23 +34,13 @@ JOBS=${JOBS:-$(nproc)}
 # The patched source tree.  Recreated when linux/ changes (its series and
 # patches are hashed into a stamp).
 source_tree() {
-    local stamp files dsc p
+    local stamp p
     stamp=$( (cat "$LINUX_PATCHES/series"
               while read -r p; do cat "$LINUX_PATCHES/$p"; done \
                   <"$LINUX_PATCHES/series") | sha256sum | cut -d' ' -f1)
     [ -e "$KSRC/.git/kmod-stamp" ] &&
         [ "$(cat "$KSRC/.git/kmod-stamp")" = "$stamp" ] && return 0
-    files=$(lock_fetch linux-src)
-    dsc=$(grep '\.dsc$' <<<"$files")
-    if [ ! -d "$K/src/pristine" ]; then
-        log "unpacking $(basename "$dsc")"
-        rm -rf "$K/src/pristine.tmp"
-        mkdir -p "$K/src"
-        # The tarballs were checked against the lock by lock_fetch;
-        # dpkg-source checks them against the .dsc too.
-        nice -n 19 dpkg-source -q -x "$dsc" "$K/src/pristine.tmp" >/dev/null
-        mv "$K/src/pristine.tmp" "$K/src/pristine"
-    fi
+    [ -d "$K/src/pristine" ] || unpack_source linux-src "$K/src/pristine"
     if [ ! -d "$KSRC/.git" ]; then
         log "creating the git tree $KSRC"
         rm -rf "$KSRC"

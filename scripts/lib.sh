@@ -20,6 +20,22 @@ die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 #   debian.lock groups, print their local paths (scripts/lock.py).
 lock_fetch() { python3 "$TOP/scripts/lock.py" fetch "$@"; }
 
+# unpack_source GROUP DEST: the source package of debian.lock group GROUP
+#   (checked against the lock) unpacked with dpkg-source -x, which applies
+#   Debian's own patches, into DEST (without the quilt bookkeeping).
+unpack_source() {
+    local files dsc dest=$2
+    files=$(lock_fetch "$1") || exit 1
+    dsc=$(grep '\.dsc$' <<<"$files") || die "no .dsc in group $1"
+    log "unpacking ${dsc##*/} with Debian's patches"
+    rm -rf "$dest" "$dest.tmp"
+    mkdir -p "${dest%/*}"
+    dpkg-source -x "$dsc" "$dest.tmp" >"$dest.log" 2>&1 ||
+        { cat "$dest.log" >&2; die "dpkg-source -x ${dsc##*/} failed"; }
+    rm -rf "$dest.tmp/.pc"
+    mv "$dest.tmp" "$dest"
+}
+
 # Where the builds of a variant live: ROOT/qemu is its source, ROOT/build/CFG
 # its build directories.  build/DIR names a scratch root (DIR/qemu a clone or
 # worktree of the series tree).  Every variant has the same relative layout, so
