@@ -1,5 +1,5 @@
-# QEMU 10.2.2 cross-host-kernel migration series: patch queue, builds, lab.
-# See README.md.  Everything heavy lives in scripts/ and lab/.
+# Cross-host-kernel migration series v2 on QEMU 11.1.1: topic patch queues,
+# builds, lab.  See README.md.  Everything heavy lives in scripts/ and lab/.
 
 VARIANTS ?= series stock
 CONFIGS  ?= host arm ppc
@@ -16,10 +16,12 @@ deps:
 fetch: deps
 	@scripts/fetch.sh
 
-# (Re)create qemu/ from the base and patches/series (refuses to drop work).
+# (Re)create qemu/ from the base and every topic of patches/topics, or
+# with TOPIC=NAME from patches/NAME alone (refuses to drop work).
 tree: fetch
 	@scripts/tree.sh apply
 
+# Write qemu/ back to patches/$(TOPIC) (a tree made with TOPIC=NAME).
 export:
 	@scripts/tree.sh export
 

@@ -54,23 +54,28 @@ else
     pass warm "$CACHE"
 fi
 
-# Edit the last patch that changes QEMU's C code (not a test or doc) the
-# usual way: a fixup commit in qemu/ squashed into it, export; then rebuild
-# the three configurations.
-file= last=
-for p in $(grep -v '^\s*\(#\|$\)' "$R/patches/series" | tac); do
-    file=$(sed -n 's#^+++ b/\(\(hw\|target\)/.*\.c\)$#\1#p' "$R/patches/$p" | head -1)
-    [ -z "$file" ] || { last=$p; break; }
+# Edit the last patch of the last topic that changes QEMU's C code (not a
+# test or doc) the usual way: the topic alone in qemu/, a fixup commit
+# squashed into the patch, export; then every topic stacked again and the
+# three configurations rebuilt.
+file= last= topic=
+for t in $(topics "$R/patches" | tac); do
+    for p in $(lines "$R/patches/$t/series" | tac); do
+        file=$(sed -n 's#^+++ b/\(\(hw\|target\)/.*\.c\)$#\1#p' "$R/patches/$t/$p" | head -1)
+        [ -z "$file" ] || { last=$p topic=$t; break 2; }
+    done
 done
 if [ -n "$last" ]; then
-    echo "edit: $last ($file)"
-    subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$R/patches/$last")
+    echo "edit: $topic/$last ($file)"
+    subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$R/patches/$topic/$last")
+    step edit-topic env TOPIC="$topic" "$R/scripts/tree.sh" apply
     echo '/* bench */' >>"$R/qemu/$file"
     git -C "$R/qemu" -c user.name=bench -c user.email=bench@localhost \
         commit -q -a --fixup=":/$subject"
     GIT_SEQUENCE_EDITOR=: git -C "$R/qemu" -c user.name=bench \
         -c user.email=bench@localhost rebase -q -i --autosquash "$BASE_TAG"
-    step edit-export "$R/scripts/tree.sh" export
+    step edit-export env TOPIC="$topic" "$R/scripts/tree.sh" export
+    step edit-stack "$R/scripts/tree.sh" apply
     step edit-builds bash -c 'for c in host arm ppc; do "$0" series $c || exit 1; done' \
         "$R/scripts/build.sh"
 fi
@@ -86,6 +91,6 @@ for p in cold warm; do
                "${secs[$p-arm]}" "${secs[$p-ppc]}")"
 done
 [ -z "${secs[edit-builds]:-}" ] ||
-    printf 'edit  export %6.1f  rebuild host+arm+ppc %6.1f  total %6.1f\n' \
-        "${secs[edit-export]}" "${secs[edit-builds]}" \
-        "$(sum "${secs[edit-export]}" "${secs[edit-builds]}")"
+    printf 'edit  topic %6.1f  export %6.1f  stack %6.1f  rebuild host+arm+ppc %6.1f  total %6.1f\n' \
+        "${secs[edit-topic]}" "${secs[edit-export]}" "${secs[edit-stack]}" "${secs[edit-builds]}" \
+        "$(sum "${secs[edit-topic]}" "${secs[edit-export]}" "${secs[edit-stack]}" "${secs[edit-builds]}")"

@@ -29,12 +29,12 @@ prepare_source() {
     case $variant in
     series) [ -d "$src/.git" ] || die "no work tree at $src (run 'make tree')" ;;
     stock)
-        if [ ! -e "$src/.base" ]; then
+        if [ "$(cat "$src/.base" 2>/dev/null)" != "$QEMU_VERSION" ]; then
             "$TOP/scripts/fetch.sh"
             rm -rf "$src"
             mkdir -p "$root"
             cp -a "$BASE_SRC" "$src"
-            touch "$src/.base"
+            echo "$QEMU_VERSION" >"$src/.base"
         fi ;;
     *) [ -e "$src/.git" ] || die "no git tree at $src" ;;
     esac

@@ -10,7 +10,7 @@ CACHE=${QEMU_MIGFIX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/qemu-migfix}
 
 # The QEMU work tree (a git repository: base commit + one commit per patch).
 TREE=${TREE:-$TOP/qemu}
-BASE_SRC=$CACHE/src/base      # the unpacked, pristine base
+BASE_SRC=$CACHE/src/qemu-${QEMU_VERSION#*:}   # the unpacked, pristine base
 BASE_TAG=base                 # tag of the base commit in every tree
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -50,9 +50,10 @@ variant_root() {
     esac
 }
 
-# scratch_tree DIR: DIR becomes a git clone of the work tree's base commit
-# with patches/ applied by tree.sh (kept between calls: only changed files
-# are rewritten, so builds in it stay incremental).
+# scratch_tree DIR [TOPIC]: DIR becomes a git clone of the work tree's base
+# commit with patches/ applied by tree.sh: every topic stacked, or TOPIC
+# alone (kept between calls: only changed files are rewritten, so builds in
+# it stay incremental).
 scratch_tree() {
     local dir=$1
     [ -d "$TREE/.git" ] || die "no work tree at $TREE (run 'make tree')"
@@ -63,9 +64,16 @@ scratch_tree() {
     git -C "$dir" fetch -q "$TREE" "+refs/tags/$BASE_TAG:refs/tags/$BASE_TAG"
     git -C "$dir" checkout -q -f -B main "$BASE_TAG"
     git -C "$dir" clean -q -fdx
-    TREE=$dir FORCE=1 "$TOP/scripts/tree.sh" apply 2>"$dir/.git/apply.log" ||
+    TREE=$dir FORCE=1 TOPIC=${2:-} "$TOP/scripts/tree.sh" apply 2>"$dir/.git/apply.log" ||
         { cat "$dir/.git/apply.log" >&2; return 1; }
 }
+
+# lines FILE: FILE's lines without comments and blank lines (series and
+# topics files); nothing when FILE is missing.
+lines() { grep -v '^\s*\(#\|$\)' "$1" 2>/dev/null || true; }
+
+# topics [DIR]: the topic series of DIR (patches/), in stacking order.
+topics() { lines "${1:-$TOP/patches}/topics"; }
 
 # unpack_debs ROOT DEB...: extract the packages with dpkg-deb -x into
 # ROOT.tmp (the caller moves it to ROOT when done) and point their absolute

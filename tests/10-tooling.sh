@@ -83,7 +83,7 @@ t "export: writes the patch, the cover letter and the series" \
              test "$(grep -c "^From " "$PATCHES"/0001-*.patch)" = 1 &&
              grep -q "^From 0\{40\} " "$PATCHES"/0001-*.patch' "$TOP/scripts/tree.sh"
 t "status: in sync after export" \
-    bash -c '"$0" status | grep -q "in sync with patches/ (1 patches)"' "$TOP/scripts/tree.sh"
+    bash -c '"$0" status | grep -qE "in sync with .*patches \(1 patches\)"' "$TOP/scripts/tree.sh"
 
 echo "// uncommitted" >>"$TREE/target/arm/kvm.c"
 t "apply: refuses to overwrite uncommitted changes" \
@@ -103,6 +103,26 @@ t "apply: up to date when nothing changed" \
 t "build: the fixture builds (arm KVM configuration)" \
     bash -c '"$0/scripts/build.sh" build/tests/scratch arm &&
              grep -q "target_arm_kvm.c.o" "$1/build/arm/ninja.log"' "$TOP" "$S"
+
+# --- topics: patches/topics stacks topic series --------------------------
+mkdir -p "$S/stack"
+cp -r "$PATCHES" "$S/stack/a"
+cp -r "$PATCHES" "$S/stack/b"
+printf 'a\nb\n' >"$S/stack/topics"
+stack_dedup() {
+    local out
+    out=$(FORCE=1 tree apply 2>&1)
+    echo "$out"
+    grep -q "'target/arm/kvm: Fixture change' is the same change as in a, applied once" <<<"$out" &&
+        test "$(g rev-list --count base..HEAD)" = 1
+}
+t "stack: a patch two topics carry is applied once" with_env PATCHES=$S/stack stack_dedup
+t "stack: up to date when nothing changed" \
+    bash -c 'PATCHES=$1 "$0" apply 2>&1 | grep -q "up to date"' "$TOP/scripts/tree.sh" "$S/stack"
+t "export: a stacked tree is not exported; it says to name a topic" \
+    with_env PATCHES=$S/stack expect_fail_with "make export TOPIC=NAME \(topics: a b \)" tree export
+t "export: nor written into one topic" \
+    with_env PATCHES=$S/stack/b expect_fail_with "stacks every topic and cannot be exported" tree export
 
 # --- a patch that no longer applies -------------------------------------
 sed -e 's/Fixture: proves the queue builds/Fixture: second/' \

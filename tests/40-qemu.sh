@@ -10,8 +10,8 @@
 
 B=$TOP/build/host
 TESTS=(
-    # the series' own unit tests: register names and lists (arm), PVR
-    # match and decision table (ppc), GTSE decision table (spapr)
+    # the series' own unit tests: register and feature sets (arm), PVR
+    # match rules and decisions (ppc)
     "${SERIES_UNIT_TESTS[@]}"
     # target/arm: CPU properties, the CPU migration stream
     qtest-aarch64/arm-cpu-features

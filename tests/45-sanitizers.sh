@@ -1,6 +1,6 @@
 # The series' unit tests again, built with AddressSanitizer and
-# UndefinedBehaviorSanitizer: they feed malformed and random register
-# lists, PVRs and GTSE inputs to the decision code, which must refuse them
+# UndefinedBehaviorSanitizer: they feed malformed register and feature
+# names and PVRs to the parsing and decision code, which must refuse them
 # without any memory or UB error.  Only the test's own objects are rebuilt
 # (from the host build's compile commands, sanitizer flags added); the rest
 # of QEMU it links against is the ordinary build.

@@ -333,6 +333,45 @@ probe() {
     "$@" 2>&1 | sed 's/^/@@ probe /'
 }
 
+# (KMOD_ROOT and SYS_MODULE stand for /lib/modules and /sys/module in
+# tests/52-lab-kmod.sh.)
+# kmod_load KIND: load the KVM modules of /lib/modules/KIND (the kernel
+# companion's, lab/images' kmod layer) in the order of its `load` file;
+# prints nothing when all loaded, else "MODULE: insmod's message (the
+# kernel's own reason from dmesg)" for the first that did not.
+kmod_load() {
+    local d=${KMOD_ROOT:-/lib/modules}/$1 m out why n
+    [ -s "$d/load" ] || { echo "no $d/load (lab/images did not add the kmod layer)"; return 0; }
+    for m in $(cat "$d/load"); do
+        n=$(dmesg 2>/dev/null | wc -l)
+        if ! out=$(insmod "$d/$m" 2>&1); then
+            # the kernel's own words, logged by this insmod (dmesg is
+            # not cleared: the mmu_features line is read from it later)
+            why=$(dmesg 2>/dev/null | tail -n +$((n + 1)) | sed 's/^\[[ 0-9.]*\] //' |
+                  tail -n 2 | tr '\n' ' ')
+            echo "$m: ${out:-insmod failed}${why:+ (kernel: ${why% })}"
+            return 0
+        fi
+    done
+}
+
+# kmod_report KIND: which KVM modules run, for lab/run: KIND and, for
+# patched ones, each module's srcversion as loaded (/sys/module) against
+# the one lab/images recorded (a mismatch says the wrong module runs).
+kmod_report() {
+    local m n got want line=$1
+    [ "$1" = debian ] && { echo debian; return 0; }
+    for m in kvm kvm-hv; do
+        n=$(echo "$m" | tr - _)
+        got=$(cat "${SYS_MODULE:-/sys/module}/$n/srcversion" 2>/dev/null)
+        want=$(sed -n "s/^$m.ko .*srcversion=\([^ ]*\).*/\1/p" \
+               "${KMOD_ROOT:-/lib/modules}/$1/info" 2>/dev/null)
+        line="$line $m=${got:-absent}"
+        [ "$got" = "$want" ] || line="$line(built:${want:-?})"
+    done
+    echo "$line"
+}
+
 # layer OFFSET_MIB SIZE_MIB: unpack one newc layer (a QEMU under test) from
 # the disk whose serial is "payload" (used where the initrd is too small).
 layer() {
@@ -342,21 +381,24 @@ layer() {
     (cd / && dd if="$d" bs=1M skip="$1" count="$2" 2>/dev/null | cpio -id 2>/dev/null)
 }
 
-# nested TAG HV_VARIANT L3_VARIANT L2_MACHINE_PROPS L2_APPEND [L3_MACHINE_PROPS]:
-# the 4-level
+# nested TAG HV_VARIANT L3_VARIANT L2_MACHINE_PROPS L2_APPEND [L3_MACHINE_PROPS
+#        [HV_KMOD]]: the 4-level
 # case.  This L1 runs an L2 that is itself a KVM host (kvm-hv loaded by
 # /lab/l2-hv-init), which runs the L3 tick guest with the QEMU L3_VARIANT.
 # The L2 initrd is put together here from L1's own files.  Reports
 # l3=ticking when the L3 guest reaches tick 3, l3=oops on a kernel oops.
 nested() {
-    local tag=$1 hv=$2 v=$3 props=$4 app=$5 l3props=${6:-} t0 s
+    local tag=$1 hv=$2 v=$3 props=$4 app=$5 l3props=${6:-} kmod=${7:-debian} t0 s
     local stage=/tmp/l2hv
     mkdir -p "$stage/lab"
     cp /lab/l2-hv-init "$stage/init"
-    { echo "L3_VARIANT=$v"; echo "L3_MACHINE='$l3props'"; } >"$stage/lab/l3.conf"
-    (cd / && { echo bin; echo bin/busybox; echo bin/sh; echo lab; find share
+    { echo "L3_VARIANT=$v"; echo "L3_MACHINE='$l3props'"; echo "L2_KMOD=$kmod"
+    } >"$stage/lab/l3.conf"
+    (cd / && { echo bin; echo bin/busybox; echo bin/sh; echo bin/pvr; echo lab
+               echo lab/l1lib.sh; find share
                echo l2; echo l2/initrd; echo "l2/kernel-$KREL"
                echo lib; echo lib/modules; find "lib/modules/$KREL"
+               [ "$kmod" = debian ] || find "lib/modules/$kmod"
                echo q; find "q/$v"; } | cpio -o -H newc 2>/dev/null) >/tmp/l2hv.cpio
     (cd "$stage" && find . -mindepth 1 | cpio -o -H newc 2>/dev/null) >>/tmp/l2hv.cpio
     say note "L2 hypervisor initrd $(du -k /tmp/l2hv.cpio | cut -f1) KiB"
@@ -377,6 +419,10 @@ nested() {
     done
     say res "$tag" up=$(now) l3=$s l3_s=$(elapsed "$t0") \
         l2_mmu=$(mmu_of "$tag" l2hv) l3_mmu=$(mmu_of "$tag" guest)
+    # the L2 hypervisor's modules and probe ("@@ l2 kmod ...", "@@ l2 probe
+    # ..."), whatever the length of its console: "@@ l2 TAG kmod|probe ..."
+    tr -d '\r' <"/tmp/$tag.con" 2>/dev/null |
+        sed -n "s/.*@@ l2 \(kmod\|probe\) /@@ l2 $tag \1 /p"
     dump "$tag"
     l2_stop "$tag"
 }

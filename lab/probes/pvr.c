@@ -10,8 +10,24 @@
  * KVM_SET_SREGS accepts it, and which architected compatibility levels
  * KVM_REG_PPC_ARCH_COMPAT accepts.  QEMU's 2017 PVR workaround exists
  * because kvm-hv refuses every PVR but the host's.
+ *
+ * It also prints the answers to the two capabilities the kernel companion
+ * (linux/) adds: KVM_CAP_PPC_GTSE (0 = a kernel without it, Debian's;
+ * 1 = guests may use GTSE; 2 = they must not: a nested hypervisor its own
+ * hypervisor gave no GTSE) and KVM_CAP_PPC_PVR_COMPAT (0 = exact PVR only;
+ * 1 = KVM_SET_SREGS takes a compatible revision), asked both of the
+ * system (/dev/kvm) and of the VM, as QEMU asks them.
  */
 #include "probe.h"
+
+/* The numbers the kernel companion proposes (linux/0001, 0002), for
+ * uapi headers that do not have them yet. */
+#ifndef KVM_CAP_PPC_GTSE
+#define KVM_CAP_PPC_GTSE 250
+#endif
+#ifndef KVM_CAP_PPC_PVR_COMPAT
+#define KVM_CAP_PPC_PVR_COMPAT 251
+#endif
 
 static const struct {
     const char *name;
@@ -67,6 +83,11 @@ int main(int argc, char **argv)
         printf("pvr: cap %s %d\n", caps[i].name, kvm_check(kvm, caps[i].cap));
     }
     vm = vm_create(kvm, KVM_VM_PPC_HV);
+    /* One line for both answers (system; VM), the kmod rows read it. */
+    printf("pvr: kmod caps PPC_GTSE %d/%d PPC_PVR_COMPAT %d/%d\n",
+           kvm_check(kvm, KVM_CAP_PPC_GTSE), kvm_check(vm, KVM_CAP_PPC_GTSE),
+           kvm_check(kvm, KVM_CAP_PPC_PVR_COMPAT),
+           kvm_check(vm, KVM_CAP_PPC_PVR_COMPAT));
     vcpu = vcpu_create(vm, 0);
     if (ioctl(vcpu, KVM_GET_SREGS, &s)) {
         die("KVM_GET_SREGS");
