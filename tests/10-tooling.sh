@@ -56,7 +56,7 @@ assert lock.older_versions("1.0-1") == []' "$TOP/scripts"
 # scripts/lock.py only.
 t "lock: no script downloads except through scripts/lock.py" \
     bash -c '! grep -nE "apt-get|apt-cache|curl |wget |urllib|urlopen" \
-        "$0"/scripts/*.sh "$0"/lab/run "$0"/lab/images "$0"/lab/bench \
+        "$0"/scripts/*.sh "$0"/lab/run "$0"/lab/labrun/*.py "$0"/lab/images "$0"/lab/bench \
         "$0"/lab/guest/* "$0"/tests/run "$0"/tests/[2-9]*.sh "$0"/tests/lib.sh \
         "$0"/Makefile "$0"/.ci/run' "$TOP"
 

@@ -18,13 +18,11 @@ t "lab/run: an unknown hv_kmod value is refused before any boot" \
     expect_fail_with 'hv_kmod = old \(one of debian, patched\)' \
     "$TOP/lab/run" -s ppc-kmod-gtse-l3 -o hv_kmod=old
 
-t "lab/run: kmod selection, reports and results (python)" python3 - "$TOP/lab/run" <<'PY'
-import importlib.machinery, importlib.util, subprocess, sys
-loader = importlib.machinery.SourceFileLoader('labrun', sys.argv[1])
-spec = importlib.util.spec_from_loader('labrun', loader)
-run = importlib.util.module_from_spec(spec)
-loader.exec_module(run)
-scs = {s.id: s for s in run.load_scenarios()}
+t "lab/run: kmod selection, reports and results (python)" python3 - "$TOP/lab" <<'PY'
+import subprocess, sys
+sys.path.insert(0, sys.argv[1])
+from labrun import images, judge, l1, scenarios, sessions
+scs = {s.id: s for s in scenarios.load_scenarios()}
 
 # which rows need the kernel build
 assert scs['ppc-kmod-gtse-3l'].kmods(['stock', 'series']) == {'patched'}
@@ -34,33 +32,33 @@ assert scs['ppc-p9-22-23'].kmods(['series']) == set()
 s = scs['ppc-p9-22-23']
 s.s['dst_l1_kmod'] = 'patched'
 assert (s.kmod('src'), s.kmod('dst')) == ('debian', 'patched')
-assert run.session_key(s) != run.session_key(scs['ppc-p9-22-23-precas'])
+assert sessions.session_key(s) != sessions.session_key(scs['ppc-p9-22-23-precas'])
 
 # lab/images gets LAB_KMOD=patched only when asked for
 seen = []
-run.subprocess.run = lambda cmd, env=None: (seen.append(env.get('LAB_KMOD')),
-                                            subprocess.CompletedProcess(cmd, 0))[1]
-run.build_images(['ppc64'], set())
-run.build_images(['ppc64'], {'patched'})
+images.subprocess.run = lambda cmd, env=None: (seen.append(env.get('LAB_KMOD')),
+                                               subprocess.CompletedProcess(cmd, 0))[1]
+images.build_images(['ppc64'], set())
+images.build_images(['ppc64'], {'patched'})
 assert seen == [None, 'patched'], seen
 
 # an L1's reports
-assert run.kmod_state(['boot x', 'kmod debian']) == ('debian', None)
-assert run.kmod_state(['kmod patched kvm=AB kvm-hv=CD']) == ('patched', None)
-k, e = run.kmod_state(['kmod error kvm.ko: insmod: can\'t insert \'kvm.ko\': '
-                       'invalid module format (kernel: kvm: version magic ...)'])
+assert l1.kmod_state(['boot x', 'kmod debian']) == ('debian', None)
+assert l1.kmod_state(['kmod patched kvm=AB kvm-hv=CD']) == ('patched', None)
+k, e = l1.kmod_state(['kmod error kvm.ko: insmod: can\'t insert \'kvm.ko\': '
+                      'invalid module format (kernel: kvm: version magic ...)'])
 assert k is None and e.startswith('kvm.ko: insmod:') and 'version magic' in e, e
-k, e = run.kmod_state(['kmod patched kvm=AB(built:XY) kvm-hv=CD'])
+k, e = l1.kmod_state(['kmod patched kvm=AB(built:XY) kvm-hv=CD'])
 assert k is None and 'not the ones built' in e, e
-assert run.kmod_state(['boot x']) == (None, None)
-assert run.kmod_summary([('src', 'patched'), ('dst', 'patched')]) == 'patched'
-assert run.kmod_summary([('src', 'debian'), ('dst', 'patched')]) == \
+assert l1.kmod_state(['boot x']) == (None, None)
+assert judge.kmod_summary([('src', 'patched'), ('dst', 'patched')]) == 'patched'
+assert judge.kmod_summary([('src', 'debian'), ('dst', 'patched')]) == \
     'src debian, dst patched'
-r = run.error_result(scs['ppc-kmod-p9-22-23'], 'series', 'src L1 (patched modules): x')
+r = judge.error_result(scs['ppc-kmod-p9-22-23'], 'series', 'src L1 (patched modules): x')
 assert r['outcome'] == 'error' and not r['as_expected'] and r['detail'].endswith('x')
 
 # the probe line in the summary
-assert 'GTSE cap 2, PVR_COMPAT 1' in run.probe_summary(
+assert 'GTSE cap 2, PVR_COMPAT 1' in judge.probe_summary(
     ['pvr: kmod caps PPC_GTSE 2/2 PPC_PVR_COMPAT 1/1'])
 print('ok')
 PY

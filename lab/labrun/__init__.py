@@ -1,0 +1,1 @@
+"""The lab runner's modules; lab/run is the entry point (lab/README.md)."""
