@@ -93,14 +93,16 @@ class L1:
             cmd += ['-drive', 'file=%s,format=raw,if=none,id=d%d%s' % (path, i, ro),
                     '-device', 'virtio-blk-pci,drive=d%d,serial=%s%s' % (
                         i, name, next(bus))]
+        # A live pair's channels: the destination's L0 listens, the
+        # source's connects once it does (see wait_listening), without
+        # reconnect-ms: QEMU 11.1.1 aborts on a failed reconnecting connect
+        # (yank_unregister_function() from qemu_chr_socket_connected()).
+        self.ports = ports
         if ports:
             cmd += ['-device', 'virtio-serial-pci,id=vs' + next(bus)]
             for i, (name, port) in enumerate(ports):
-                if server:
-                    cs = 'server=on,wait=off'
-                else:
-                    cs = 'reconnect-ms=200'
-                cmd += ['-chardev', 'socket,id=p%d,host=127.0.0.1,port=%d,%s'
+                cs = ',server=on,wait=off' if server else ''
+                cmd += ['-chardev', 'socket,id=p%d,host=127.0.0.1,port=%d%s'
                         % (i, port, cs),
                         '-device', 'virtserialport,bus=vs.0,chardev=p%d,name=%s'
                         % (i, name)]
@@ -115,6 +117,19 @@ class L1:
         self.err = open(os.path.join(self.logdir, self.side + '-l0.log'), 'wb')
         self.p = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
                                   stdout=self.err, stderr=subprocess.STDOUT)
+
+    def wait_listening(self, timeout=60):
+        """Until this L0 listens on all its ports (or exits, or timeout).
+        Read from /proc/net/tcp, so that no probe connection reaches the
+        L0's chardevs."""
+        want = {'%04X' % port for _, port in self.ports}
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            with open('/proc/net/tcp') as f:
+                rows = [line.split() for line in f.readlines()[1:]]
+            if want <= {r[1].split(':')[1] for r in rows if r[3] == '0A'}:
+                return
+            time.sleep(0.1)
 
     def skip(self):
         """Not booted (the other side's L1 already stopped the row)."""

@@ -110,6 +110,7 @@ def run_session(units, l0dir, slots):
         src = L1(sc0, 'src', src_job, base, l0dir, src_vars, None, ports, False)
         with slots(2):
             dst.start()
+            dst.wait_listening()
             src.start()
             src.wait(timeout)
             dst.wait(timeout)
