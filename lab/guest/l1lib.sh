@@ -176,13 +176,17 @@ set_caps() {
 }
 
 # migrated_regs TAG: the KVM registers the (arm64) L2 TAG would migrate, as
-# its first CPU's read-only kvm-migrated-regs property lists them ("<id>
-# (<name>)", ID registers with " = <value>"), one "@@ log TAG.regs:" line
-# each; nothing where QEMU lacks the property.
+# its first CPU's x-migrated-regs property lists them ([{"id": N, "name":
+# "..."}, ...]), one "@@ log TAG.regs: 0x<id> (<name>)" line each; nothing
+# where QEMU lacks the property (stock).
 migrated_regs() {
     qmp_ "$1" qom-get \
-        '{"path":"/machine/unattached/device[0]","property":"kvm-migrated-regs"}' \
-        2>/dev/null | tr ',' '\n' | sed -n "s/.*\"\(0x[^\"]*\)\".*/@@ log $1.regs: \1/p"
+        '{"path":"/machine/unattached/device[0]","property":"x-migrated-regs"}' \
+        2>/dev/null | tr '}' '\n' |
+        sed -nE 's/.*"id": *([0-9]+)(, *"name": *"([^"]*)")?.*/\1 \3/p' |
+        while read -r id name; do
+            printf '@@ log %s.regs: 0x%x%s\n' "$1" "$id" "${name:+ ($name)}"
+        done
 }
 
 # src TAG VARIANT STATE URI CAPS ARG...: run the source L2 (STATE running:

@@ -62,8 +62,9 @@ def probe_summary(lines):
 
 
 def precheck(src_regs, dst_regs):
-    """What the two sides' kvm-migrated-regs tell before anything is sent:
-    registers only one side migrates, ID registers whose values differ."""
+    """What the two sides' x-migrated-regs tell before anything is sent:
+    registers only one side migrates (and ID registers whose values
+    differ, where a side reports values)."""
     def parse(lines):
         out = {}
         for l in lines:
@@ -84,7 +85,8 @@ def precheck(src_regs, dst_regs):
     for i in sorted(set(a) & set(b)):
         if a[i][1] != b[i][1]:
             facts.append('%s %s vs %s' % (a[i][0], a[i][1], b[i][1]))
-    return '; '.join(facts) or 'same registers and ID values'
+    values = any(v[1] for v in a.values())
+    return '; '.join(facts) or 'same registers' + (' and ID values' if values else '')
 
 
 # --- the rows that did not run ---------------------------------------------
@@ -231,7 +233,7 @@ def judge(sc, col, tag, s, d, slogs, dlogs, src, dst):
     if pre:
         r['precheck'] = pre
         if outcome != 'pass':
-            detail += ' [kvm-migrated-regs before: %s]' % pre
+            detail += ' [x-migrated-regs before: %s]' % pre
     r['outcome'] = outcome
     r['detail'] = detail.strip()[:600]
     ok = outcome == kind
