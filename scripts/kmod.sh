@@ -150,24 +150,38 @@ vermagic_of() {
     fi
 }
 
+# config_same: is the build's .config Debian's, but for the tools' versions
+# and abilities (compiler, pahole, rustc; CC_CAN_LINK: whether the cross
+# compiler links user-space programs, which no module here is)?  What differs is left in config.diff.  Options
+# that Kconfig drops for want of a tool change the kernel's structures: with
+# pahole missing, DEBUG_INFO_BTF_MODULES goes, struct module loses its BTF
+# fields, and the kernel refuses the module ("section size must match the
+# kernel's built struct module size").
+config_same() {
+    [ -e "$KOUT/.config" ] || return 1
+    "$KSRC/scripts/diffconfig" "$KOUT/.config.debian" "$KOUT/.config" |
+        grep -v -E '^ (CC_VERSION_TEXT|PAHOLE_VERSION|RUSTC_VERSION|RUSTC_LLVM_VERSION) |^[-+](CC_CAN_LINK|CC_CAN_LINK_STATIC|RUSTC_HAS_[A-Z_]+) y$' \
+        >"$KOUT/config.diff"
+    [ ! -s "$KOUT/config.diff" ]
+}
+
 main() {
     local m want got t0
     t0=$(date +%s)
+    # pahole and libelf, so that Kbuild keeps Debian's BTF options
+    python3 "$TOP/scripts/lock.py" install kmod-host
     source_tree
     toolchain
     headers
     want=$(debian_vermagic)
-    if [ ! -e "$KOUT/.config" ] || ! cmp -s "$HDR/.config" "$KOUT/.config.debian"; then
+    if ! cmp -s "$HDR/.config" "$KOUT/.config.debian" || ! config_same; then
         mkdir -p "$KOUT"
         cp "$HDR/.config" "$KOUT/.config"
         cp "$HDR/.config" "$KOUT/.config.debian"
         kmake -s olddefconfig
+        config_same || die "the configuration is not Debian's:" \
+            "$(tr '\n' ' ' <"$KOUT/config.diff")"
     fi
-    # Only the compiler's identification and BTF (which needs pahole) may
-    # differ from Debian's: module BTF is debugging data only.
-    "$KSRC/scripts/diffconfig" "$KOUT/.config.debian" "$KOUT/.config" |
-        grep -v -E '^ (CC_VERSION_TEXT|PAHOLE_VERSION|RUSTC_VERSION|RUSTC_LLVM_VERSION) |^-(DEBUG_INFO_BTF|DEBUG_INFO_BTF_MODULES|MODULE_ALLOW_BTF_MISMATCH|PAHOLE_HAS_[A-Z_]+|PROBE_EVENTS_BTF_ARGS) y$|^-(SCHED_CLASS_EXT|DEBUG_INFO_COMPRESSED_ZSTD) n$' \
-        >"$KOUT/config.diff" || true
     cp "$HDR/Module.symvers" "$KOUT/Module.symvers"
     kmake -s -j"$JOBS" modules_prepare
     # Built as an external module of the prepared tree, so that modpost
