@@ -165,6 +165,13 @@ config_same() {
     [ ! -s "$KOUT/config.diff" ]
 }
 
+# this_module_size KO: the size of KO's struct module (the kernel refuses a
+# module whose size is not its own).
+this_module_size() {
+    "$TC/usr/bin/powerpc64le-linux-gnu-readelf" -S -W "$1" |
+        sed -n 's/.* \.gnu\.linkonce\.this_module  *PROGBITS  *[0-9a-f]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p'
+}
+
 main() {
     local m want got t0
     t0=$(date +%s)
@@ -195,6 +202,10 @@ main() {
         [ "$got" = "$want" ] ||
             die "$m.ko: vermagic '$got' is not the Debian kernel's '$want'"
     done
+    got=$(this_module_size "$KSRC/arch/powerpc/kvm/kvm.ko")
+    want=$(this_module_size "$K/headers/kvm-debian.ko")
+    [ -n "$got" ] && [ "$got" = "$want" ] ||
+        die "kvm.ko: struct module of size '$got', Debian's kernel's is '$want'"
     log "built in $(( $(date +%s) - t0 )) s"
     echo "$KSRC/arch/powerpc/kvm"
 }
