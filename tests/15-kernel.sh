@@ -10,7 +10,7 @@ mkdir -p "$S"
 L=$TOP/linux
 
 t "debian.lock: the groups kmod.sh fetches are there" \
-    bash -c 'for g in linux-src kmod-ppc64el kmod-toolchain; do
+    bash -c 'for g in linux-src kmod-ppc64el kmod-toolchain kmod-host; do
                  grep -q "^$g req " "$0" || { echo "no group $g"; exit 1; }
              done' "$TOP/debian.lock"
 t "series: lists every numbered patch, in order" \
