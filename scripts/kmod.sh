@@ -152,8 +152,9 @@ vermagic_of() {
 
 # config_same: is the build's .config Debian's, but for the tools' versions
 # and abilities (compiler, pahole, rustc; CC_CAN_LINK: whether the cross
-# compiler links user-space programs, which no module here is)?  What differs is left in config.diff.  Options
-# that Kconfig drops for want of a tool change the kernel's structures: with
+# compiler links user-space programs, which no module here is)?  What
+# differs is left in config.diff.  Options that Kconfig drops for want of
+# a tool change the kernel's structures: with
 # pahole missing, DEBUG_INFO_BTF_MODULES goes, struct module loses its BTF
 # fields, and the kernel refuses the module ("section size must match the
 # kernel's built struct module size").
