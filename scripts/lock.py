@@ -25,6 +25,7 @@ or unserved:SUITE (an optional group's file that no version of is served:
 the group is unavailable until the archive serves it again).
 """
 import fnmatch
+import functools
 import hashlib
 import os
 import re
@@ -47,7 +48,15 @@ CACHE = os.environ.get('QEMU_MIGFIX_CACHE') or os.path.join(
 POOL = os.path.join(CACHE, 'pool')
 ROOT_URL = os.environ.get('DEBIAN_ROOT', 'http://deb.debian.org/')
 ARCHIVE = 'debian/'
+# Suites NAME-security live in the security archive (same mirror, same
+# keyring): stable's security updates are served there when the main
+# archive's index lists a point release whose files it does not serve.
+SECURITY = 'debian-security/'
 KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg'
+
+
+def archive_of(suite):
+    return SECURITY if suite.endswith('-security') else ARCHIVE
 
 
 def die(msg):
@@ -225,7 +234,7 @@ class Apt:
         with open(os.path.join(d, 'sources.list'), 'w') as f:
             for s in suites:
                 f.write('%s [arch=%s signed-by=%s] %s%s %s main\n' % (
-                    typ, a, KEYRING, ROOT_URL, ARCHIVE, s))
+                    typ, a, KEYRING, ROOT_URL, archive_of(s), s))
         self.conf = os.path.join(d, 'apt.conf')
         with open(self.conf, 'w') as f:
             f.write('''Dir::Etc::sourcelist "{d}/sources.list";
@@ -266,6 +275,7 @@ Acquire::Languages "none";
                                    os.path.join(lists, fn)],
                                   capture_output=True, text=True).stdout
             suite = re.search(r'_dists_([^_]+)_', fn).group(1)
+            top = archive_of(suite)
             for para in text.split('\n\n'):
                 if src:
                     m = re.search(r'^Directory: (.*)$', para, re.M)
@@ -274,13 +284,13 @@ Acquire::Languages "none";
                     if m and s:
                         for ln in s.group(1).splitlines():
                             h, n, name = ln.split()
-                            idx[m.group(1) + '/' + name] = (h, int(n), suite)
+                            idx[top + m.group(1) + '/' + name] = (h, int(n), suite)
                     continue
                 m = re.search(r'^Filename: (.*)$', para, re.M)
                 h = re.search(r'^SHA256: (.*)$', para, re.M)
                 n = re.search(r'^Size: (.*)$', para, re.M)
                 if m and h and n:
-                    idx[m.group(1)] = (h.group(1), int(n.group(1)), suite)
+                    idx[top + m.group(1)] = (h.group(1), int(n.group(1)), suite)
         return idx
 
     def uris(self, *args):
@@ -297,7 +307,7 @@ def older_versions(ver):
         return []
     base, sep, rel, n = m.group(1), m.group(2), m.group(3), int(m.group(4))
     return ['%s%sdeb%su%d' % (base, sep, rel, k) for k in range(n - 1, 0, -1)
-            ] + [base] + ['%s+b%d' % (base, k) for k in range(3, 0, -1)]
+            ] + [base] + ['%s+b%d' % (base, k) for k in range(9, 0, -1)]
 
 
 def head(path):
@@ -322,26 +332,54 @@ def pin_first_fetch(g, need, path, why):
 
 
 def served_entry(g, need, path, idx):
-    """The lock entry for indexed PATH, or the newest older version the
-    pool serves when the archive answers 404 for it."""
+    """The lock entry for indexed PATH (relative to the mirror's root), or,
+    when the archive answers 404 for it, the newest older version of the
+    package that is served: one another index vouches for (e.g. the
+    security archive's), else one pinned by its first fetch."""
     h, n, suite = idx[path]
-    if head(ARCHIVE + path) == 200:
-        return dict(group=g, need=need, path=ARCHIVE + path, size=n,
-                    sha256=h, note='index:%s' % suite)
+    if head(path) == 200:
+        return dict(group=g, need=need, path=path, size=n, sha256=h,
+                    note='index:%s' % suite)
     name, ver = deb_name_version(path)
+    for alt in indexed_alternatives(path, idx):
+        if head(alt) == 200:
+            ah, an, asuite = idx[alt]
+            say('%s: %s is listed but not served; pinning %s (%s)' %
+                (g, ver, deb_name_version(alt)[1], asuite))
+            return dict(group=g, need=need, path=alt, size=an, sha256=ah,
+                        note='index:%s' % asuite)
     for v in older_versions(ver):
         alt = path.replace('_%s_' % ver, '_%s_' % v)
-        if head(ARCHIVE + alt) == 200:
+        if head(alt) == 200:
             say('%s: %s is listed but not served; pinning %s' % (g, ver, v))
-            return pin_first_fetch(g, need, ARCHIVE + alt,
-                                   'first-fetch:%s' % ver)
+            return pin_first_fetch(g, need, alt, 'first-fetch:%s' % ver)
     if need == 'req':
         die('%s: %s is listed but not served, nor any older version' %
             (g, path))
     say('%s: %s is listed but not served, nor any older version: the '
         'group stays unavailable' % (g, path))
-    return dict(group=g, need=need, path=ARCHIVE + path, size=n, sha256=h,
+    return dict(group=g, need=need, path=path, size=n, sha256=h,
                 note='unserved:%s' % suite)
+
+
+def version_lt(a, b):
+    return subprocess.run(['dpkg', '--compare-versions', a, 'lt', b]
+                          ).returncode == 0
+
+
+def indexed_alternatives(path, idx):
+    """PATH's package (same architecture) at other paths the indexes list
+    (the same version in another archive, or an older one), newest first."""
+    name, ver = deb_name_version(path)
+    arch = os.path.basename(path)[:-4].split('_')[2]
+    alts = [(deb_name_version(p)[1], p) for p in idx
+            if p.endswith('_%s.deb' % arch) and
+            os.path.basename(p).split('_')[0] == name]
+    alts = [(v, p) for v, p in alts
+            if p != path and (v == ver or version_lt(v, ver))]
+    alts.sort(key=functools.cmp_to_key(
+        lambda a, b: 1 if version_lt(b[0], a[0]) else -1), reverse=True)
+    return [p for _, p in alts]
 
 
 _apts = {}
@@ -355,7 +393,6 @@ def resolve_group(g, spec, have):
     if key not in _apts:
         _apts[key] = Apt(*key)
     apt = _apts[key]
-    base = ROOT_URL + ARCHIVE
     if kind == 'closure':
         uris = apt.uris('install', '-y', '--print-uris', *spec['what'])
     elif kind == 'single':
@@ -366,9 +403,9 @@ def resolve_group(g, spec, have):
         die('lock.spec: %s: unknown kind %s' % (g, kind))
     out = []
     for u in uris:
-        if not u.startswith(base):
-            die('%s: %s is not in %s' % (g, u, base))
-        out.append(served_entry(g, need, u[len(base):], apt.index))
+        if not u.startswith(ROOT_URL):
+            die('%s: %s is not in %s' % (g, u, ROOT_URL))
+        out.append(served_entry(g, need, u[len(ROOT_URL):], apt.index))
     return out
 
 
@@ -435,7 +472,6 @@ def cmd_install(args):
     package upgraded for them, the locked upgrades join the repository."""
     spec = read_spec()
     want = [w.split('=') + [None] for g in args for w in spec[g]['what']]
-    names = [w[0] for w in want]
     # a package the spec pins (meson=1.7.0-1~bpo12+1) must be that version
     todo = [n for n, v, *_ in want
             if installed_version(n) is None or v and installed_version(n) != v]

@@ -48,10 +48,26 @@ t "lock: every group of lock.spec is in debian.lock" \
 t "lock: a listed-but-unserved version falls back to older stable updates" \
     python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import lock
 v = lock.older_versions("2.41-12+deb13u3")
-assert v == ["2.41-12+deb13u2", "2.41-12+deb13u1", "2.41-12", "2.41-12+b3",
-             "2.41-12+b2", "2.41-12+b1"], v
+assert v == ["2.41-12+deb13u2", "2.41-12+deb13u1", "2.41-12"] + [
+    "2.41-12+b%d" % k for k in range(9, 0, -1)], v
 assert lock.older_versions("10.46-1~deb13u2")[:2] == ["10.46-1~deb13u1", "10.46-1"]
 assert lock.older_versions("1.0-1") == []' "$TOP/scripts"
+t "lock: the same or an older version another index lists comes first (security archive)" \
+    python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import lock
+m = "debian/pool/main/o/openssl/"
+s = "debian-security/pool/updates/main/o/openssl/"
+idx = {p: ("0" * 64, 1, "x") for p in (
+    m + "libssl3t64_3.5.9-1~deb13u1_ppc64el.deb",
+    s + "libssl3t64_3.5.7-1~deb13u3_ppc64el.deb",
+    s + "libssl3t64_3.5.9-1~deb13u1_ppc64el.deb",
+    s + "libssl3t64_3.5.7-1~deb13u3_arm64.deb",
+    s + "libssl3t64_3.6.1-1_ppc64el.deb",
+    m + "libssl-dev_3.5.7-1~deb13u3_ppc64el.deb")}
+a = lock.indexed_alternatives(m + "libssl3t64_3.5.9-1~deb13u1_ppc64el.deb", idx)
+assert a == [s + "libssl3t64_3.5.9-1~deb13u1_ppc64el.deb",
+             s + "libssl3t64_3.5.7-1~deb13u3_ppc64el.deb"], a
+assert lock.archive_of("trixie-security") == "debian-security/"
+assert lock.archive_of("trixie-updates") == "debian/"' "$TOP/scripts"
 # Nothing downloads around the lock: apt, curl, wget or urllib appear in
 # scripts/lock.py only.
 t "lock: no script downloads except through scripts/lock.py" \
