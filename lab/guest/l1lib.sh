@@ -430,3 +430,184 @@ nested() {
     dump "$tag"
     l2_stop "$tag"
 }
+
+# --- transport = libvirt: libvirtd in each L1, virsh migrate between them ---
+# The L1s of a libvirt pair share an L0 network (virtio-net, 10.0.0.0/24):
+# the source is 10.0.0.1 (l1-src), the destination 10.0.0.2 (l1-dst).
+# libvirtd listens on TCP without auth there; QEMU's migration stream
+# takes the same network.
+LV_PEER=
+virsh_() { LD_LIBRARY_PATH=/lv/lib /usr/bin/virsh -q "$@"; }
+
+# lv_up SIDE: the network, the lab's libvirt configuration (root, no
+# cgroups, namespaces, security driver or virtlogd) and libvirtd; reports
+# how long the daemon took to answer.
+lv_up() {
+    local me=1 peer=2 t0 dev
+    [ "$1" = dst ] && { me=2 peer=1; }
+    LV_PEER=10.0.0.$peer
+    hostname "l1-$1"
+    mkdir -p /etc/libvirt /var/lib/libvirt/qemu /var/log/libvirt/qemu \
+        /var/cache/libvirt/qemu /var/lib/libvirt/images /lab/emu
+    [ -e /var/run ] || ln -s /run /var/run
+    # libvirt looks up its packaged default user before reading qemu.conf
+    printf 'root:x:0:0:root:/root:/bin/sh\nlibvirt-qemu:x:64055:994::/var/lib/libvirt:/bin/false\n' \
+        >/etc/passwd
+    printf 'root:x:0:\nkvm:x:994:\nlibvirt-qemu:x:64055:\n' >/etc/group
+    printf '127.0.0.1 localhost\n10.0.0.1 l1-src\n10.0.0.2 l1-dst\n' >/etc/hosts
+    ip link set lo up
+    dev=$(ls /sys/class/net | grep -v '^lo$' | head -1)
+    ip link set "$dev" up && ip addr add "10.0.0.$me/24" dev "$dev" ||
+        say note "no network for libvirt (${dev:-no interface})"
+    cat >/etc/libvirt/libvirtd.conf <<EOC
+listen_tls = 0
+listen_tcp = 1
+auth_tcp = "none"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+host_uuid = "00000000-0000-4000-8000-00000000000$me"
+log_outputs = "3:file:/tmp/libvirtd.log"
+EOC
+    cat >/etc/libvirt/qemu.conf <<EOC
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+security_driver = "none"
+cgroup_controllers = [ ]
+namespaces = [ ]
+stdio_handler = "file"
+EOC
+    t0=$(now)
+    LD_LIBRARY_PATH=/lv/lib /usr/sbin/libvirtd --listen >/tmp/libvirtd.out 2>&1 &
+    echo $! >/tmp/libvirtd.pid
+    # (`list`: `version` would need a QEMU in $PATH to ask)
+    while ! virsh_ -c qemu:///system list --all >/dev/null 2>&1; do
+        if [ "$(elapsed "$t0")" -gt 300 ] || ! kill -0 "$(cat /tmp/libvirtd.pid)" 2>/dev/null; then
+            say note "libvirtd did not come up: $(tail -n 3 /tmp/libvirtd.out /tmp/libvirtd.log 2>/dev/null | tr '\n' ' ')"
+            return 1
+        fi
+        sleep 0.5
+    done
+    say note "libvirtd up in $(elapsed "$t0")s"
+}
+
+# lv_emu NAME VARIANT: /lab/emu/NAME, the <emulator> of domain NAME on this
+# side: the QEMU VARIANT under test through its own loader and libraries.
+lv_emu() {
+    printf '#!/bin/sh\nexec /q/%s/lib/%s --library-path /q/%s/lib /q/%s/qemu -L /share "$@"\n' \
+        "$2" "$LDSO" "$2" "$2" >"/lab/emu/$1"
+    chmod 755 "/lab/emu/$1"
+}
+
+# lv_state NAME: what `virsh domstate` says of NAME here ("gone" when
+# libvirt does not know it).
+lv_state() {
+    local s
+    s=$(virsh_ -c qemu:///system domstate "$1" 2>/dev/null | head -1)
+    echo "${s:-gone}" | tr ' ' -
+}
+
+# lv_logs TAG NAME: the domain's QEMU log (libvirt's command line and QEMU's
+# stderr) and the guest's serial log as TAG's err and con logs.
+lv_logs() {
+    cp "/var/log/libvirt/qemu/$2.log" "/tmp/$1.err" 2>/dev/null
+    cp "/tmp/$2.con" "/tmp/$1.con" 2>/dev/null
+    tail -n 20 /tmp/libvirtd.log 2>/dev/null | grep -v '^$' >>"/tmp/$1.qmplog"
+    dump "$1"
+}
+
+# lvsrc TAG NAME VARIANT XML: define and start domain NAME (XML: the
+# domain as an operator writes it) with the QEMU VARIANT, wait for the
+# guest to tick, then `virsh migrate --live` it peer-to-peer to the other
+# L1 and report: src=completed|failed with virsh's error, the domain's
+# state on both sides, and after a refusal whether it ticks on here.
+lvsrc() {
+    local tag=$1 name=$2 v=$3 xml=$4 t0 tm rc st out tick verdict
+    lv_emu "$name" "$v"
+    t0=$(now)
+    # define: libvirt probes the emulator's capabilities (cached for the
+    # daemon's life: the wrapper is new in every L1 boot)
+    if out=$(virsh_ -c qemu:///system define "$xml" 2>&1); then
+        say res "$tag" define_s=$(elapsed "$t0")
+        tm=$(now)
+        out=$(virsh_ -c qemu:///system start "$name" 2>&1) || tm=
+    else
+        tm=
+    fi
+    if [ -z "$tm" ]; then
+        echo "$out" >"/tmp/$tag.qmplog"
+        say res "$tag" start=failed
+        lv_logs "$tag" "$name"
+        return 0
+    fi
+    say res "$tag" start_s=$(elapsed "$tm")
+    cat "/run/libvirt/qemu/$name.pid" >"/tmp/$name.pid" 2>/dev/null
+    if ! wait_tick "$name" 3 120; then
+        say res "$tag" boot=failed
+        lv_logs "$tag" "$name"
+        return 0
+    fi
+    tm=$(now)
+    while ! virsh_ -c "qemu+tcp://$LV_PEER/system" list --all >/dev/null 2>&1; do
+        [ "$(elapsed "$tm")" -gt 300 ] && { say note "no libvirtd at $LV_PEER"; break; }
+        sleep 0.5
+    done
+    tick=$(last_tick "$name")
+    tm=$(now)
+    out=$(virsh_ -c qemu:///system migrate --live --p2p --persistent --undefinesource \
+          --verbose "$name" "qemu+tcp://$LV_PEER/system" "tcp://$LV_PEER" 2>&1)
+    rc=$?
+    echo "$out" | tr '\r' '\n' | grep -v '^$' >"/tmp/$tag.qmplog"
+    st=completed
+    [ $rc = 0 ] || st=failed
+    say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
+        boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }') \
+        lv_src_state=$(lv_state "$name") pvr=$(pvr_of "$name")
+    [ $rc = 0 ] || say res "$tag" src_error="$(echo "$out" | grep '^error:' | tail -n 1)"
+    ctl_send "$tag" "$st"
+    verdict=$(ctl_recv "$tag" 300)
+    say res "$tag" verdict=${verdict:-none}
+    if [ "$st" != completed ]; then
+        local before
+        before=$(last_tick "$name")
+        if [ "$(lv_state "$name")" = running ] && wait_tick "$name" $((before + 2)) 20; then
+            say res "$tag" after=running
+        else
+            say res "$tag" after=stopped
+        fi
+    fi
+    lv_logs "$tag" "$name"
+    virsh_ -c qemu:///system destroy "$name" >/dev/null 2>&1
+}
+
+# lvdst TAG NAME VARIANT MINTICK: the destination of NAME: its emulator
+# here is the QEMU VARIANT; once the source reports (over "ctl"), the
+# domain's state here and whether the guest ticks on from MINTICK.
+lvdst() {
+    local tag=$1 name=$2 v=$3 mintick=$4 word s t0
+    lv_emu "$name" "$v"
+    # libvirt probes an emulator once per daemon: here while the source
+    # probes its own and boots the guest, not when the migration arrives
+    t0=$(now)
+    virsh_ -c qemu:///system domcapabilities --emulatorbin "/lab/emu/$name" \
+        --virttype kvm >/dev/null 2>&1
+    say res "$tag" caps_s=$(elapsed "$t0")
+    word=$(ctl_recv "$tag" 600)
+    s=$(lv_state "$name")
+    if [ "$s" = running ]; then
+        cat "/run/libvirt/qemu/$name.pid" >"/tmp/$name.pid" 2>/dev/null
+        if wait_tick "$name" "$mintick" 60; then
+            say res "$tag" up=$(now) dst=running dst_tick=$(first_tick "$name") \
+                lv_dst_state=running pvr=$(pvr_of "$name")
+        else
+            s=stuck
+            say res "$tag" dst=stuck lv_dst_state=running dst_tick=$(first_tick "$name")
+        fi
+    else
+        say res "$tag" up=$(now) dst=exited lv_dst_state=$s src_said=${word:-none}
+    fi
+    ctl_send "$tag" "$s"
+    lv_logs "$tag" "$name"
+    virsh_ -c qemu:///system destroy "$name" >/dev/null 2>&1
+}

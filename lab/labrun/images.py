@@ -137,9 +137,10 @@ def join_layers(out, parts, align=0):
     return spans
 
 
-def initrd(arch, kver, variants, kmods=()):
+def initrd(arch, kver, variants, kmods=(), libvirt=False):
     """(initrd, payload disk or None, job lines unpacking the payload):
-    base + kernel layer (+ the kmod layers KMODS) + QEMU layers (cached)."""
+    base + kernel layer (+ the kmod layers KMODS) + QEMU layers (+ with
+    LIBVIRT the libvirt layer) (cached)."""
     d = os.path.join(IMG, DEBARCH[arch])
     parts = [os.path.join(d, 'base.cpio'),
              os.path.join(d, 'kernel-%s.cpio' % kver)]
@@ -147,6 +148,9 @@ def initrd(arch, kver, variants, kmods=()):
     kver = '+'.join([kver] + ['kmod-' + k for k in sorted(kmods)])
     layers = [os.path.join(d, 'qemu-%s.cpio' % v) for v in sorted(variants)]
     combo = '+'.join(sorted(variants))
+    if libvirt:
+        layers.append(os.path.join(d, 'libvirt.cpio'))
+        combo += '+libvirt'
     if arch not in PAYLOAD_DISK:
         rd = os.path.join(d, 'rd', '%s+%s.cpio' % (kver, combo))
         join_layers(rd, parts + layers)

@@ -234,18 +234,43 @@ def judge(sc, col, tag, s, d, slogs, dlogs, src, dst):
         r['precheck'] = pre
         if outcome != 'pass':
             detail += ' [x-migrated-regs before: %s]' % pre
+    if sc.transport == 'libvirt':
+        outcome, detail, where = libvirt_verdict(outcome, detail, s, d)
+        alltext = where if outcome == 'fail' else alltext
     r['outcome'] = outcome
     r['detail'] = detail.strip()[:600]
     ok = outcome == kind
     if ok and kind == 'fail' and rx and not re.search(rx, alltext):
         ok = False
-        r['detail'] += ' (expected message /%s/ not seen)' % rx
+        r['detail'] += ' (expected message /%s/ not seen%s)' % (
+            rx, ' in virsh\'s error' if sc.transport == 'libvirt' else '')
     if outcome == 'skip' and sc.s.get('needs'):
         ok = True
     r['as_expected'] = ok
     r['src'] = s
     r['dst'] = d
     return r
+
+
+def libvirt_verdict(outcome, detail, s, d):
+    """A libvirt row as libvirt sees it: a migration passes only when
+    `virsh domstate` has the domain running on the destination and gone
+    from the source; a refusal only when virsh failed and the domain still
+    runs (and ticks) on the source.  Returns (outcome, detail, the text an
+    expected refusal must match: virsh's own error)."""
+    src, dst = s.get('lv_src_state', '?'), d.get('lv_dst_state', '?')
+    states = 'virsh domstate: source %s, destination %s' % (src, dst)
+    if outcome == 'pass':
+        if src != 'gone' or dst != 'running':
+            return 'fail', detail + '; but ' + states, ''
+        return outcome, detail + '; ' + states, ''
+    if outcome != 'fail' or s.get('src') != 'failed':
+        return outcome, detail, ''
+    err = re.sub(r'^error: ', '', s.get('src_error', ''))
+    if src != 'running' or s.get('after') != 'running':
+        return 'error', 'virsh migrate failed but the source did not go on ' \
+            '(%s, ticks after: %s): %s' % (states, s.get('after', '?'), err), ''
+    return 'fail', 'virsh: %s [%s, source ticks on]' % (err, states), err
 
 
 def judge_nested(sc, c, d, logs, seconds):

@@ -39,7 +39,7 @@ class L1:
     """One L0 process booting an L1 with a job."""
 
     def __init__(self, sc, side, job, logdir, l0dir, variants, carry,
-                 ports=(), server=False, hv_kmods=()):
+                 ports=(), server=False, hv_kmods=(), net=None):
         self.side = side
         self.logdir = logdir
         self.con = os.path.join(logdir, side + '-l1-console.log')
@@ -49,7 +49,8 @@ class L1:
         kver = sc.side('kernel', side)
         self.kmod = sc.kmod(side)
         kmods = ({self.kmod} | set(hv_kmods)) - {'debian'}
-        rd, payload, unpack = initrd(arch, kver, variants, kmods)
+        rd, payload, unpack = initrd(arch, kver, variants, kmods,
+                                     libvirt=sc.transport == 'libvirt')
         job = unpack + job
         jobimg = os.path.join(logdir, side + '-job.tar')
         with tarfile.open(jobimg, 'w', format=tarfile.USTAR_FORMAT) as t:
@@ -106,6 +107,15 @@ class L1:
                         % (i, port, cs),
                         '-device', 'virtserialport,bus=vs.0,chardev=p%d,name=%s'
                         % (i, name)]
+        # A libvirt pair's network: one virtio-net link between the two
+        # L0s (the destination's listens, the source's connects to it).
+        self.listen = [port for _, port in ports]
+        if net:
+            self.listen.append(net)
+            cmd += ['-netdev', 'stream,id=n0,server=%s,addr.type=inet,'
+                    'addr.host=127.0.0.1,addr.port=%d' % ('on' if server else 'off', net),
+                    '-device', 'virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:00:00:%02x%s'
+                    % (2 if server else 1, next(bus))]
         cmd += shlex.split(sc.side('l0_opts', side, ''))
         self.cmd = cmd
         with open(os.path.join(logdir, side + '-l0-cmd.txt'), 'w') as f:
@@ -122,7 +132,7 @@ class L1:
         """Until this L0 listens on all its ports (or exits, or timeout).
         Read from /proc/net/tcp, so that no probe connection reaches the
         L0's chardevs."""
-        want = {'%04X' % port for _, port in self.ports}
+        want = {'%04X' % port for port in self.listen}
         end = time.time() + timeout
         while time.time() < end and self.p.poll() is None:
             with open('/proc/net/tcp') as f:

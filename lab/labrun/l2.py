@@ -67,6 +67,68 @@ def migration_lines(sc, c, i, live):
     return src, dst
 
 
+# transport = libvirt: the domain as an operator writes it.  The plain
+# machine alias (libvirt expands it to the emulator's default machine type
+# on the source, and the destination gets that exact type), a
+# host-passthrough CPU unless the row says otherwise (xml_cpu), a
+# direct-kernel-boot tick guest with a serial log, no other device.
+LV_DOMAIN = {
+    'arm64': dict(arch='aarch64', machine='virt', mem=256,
+                  features="<gic version='3'/>"),
+    # under the lab's emulated POWER hosts the L1's KVM-HV cannot offer the
+    # speculation workarounds: the operator says so (as for -M pseries,cap-*)
+    'ppc64': dict(arch='ppc64le', machine='pseries', mem=512,
+                  features="<cfpc value='broken'/><sbbc value='broken'/>"
+                           "<ibs value='broken'/><ccf-assist state='off'/>"),
+}
+LV_CPU = "<cpu mode='host-passthrough'/>"
+
+
+def domain_xml(sc, side, name):
+    """The domain XML of unit NAME (its <emulator> is /lab/emu/NAME on
+    each side, the column's QEMU there: see guest/l1lib.sh lv_emu)."""
+    d = LV_DOMAIN[sc.arch]
+    con = 'ttyAMA0' if sc.arch == 'arm64' else 'hvc0'
+    append = ('console=%s quiet panic=-1 ' % con + sc.s.get('l2_append', '')).strip()
+    return '\n'.join([
+        "<domain type='kvm'>",
+        '  <name>%s</name>' % name,
+        "  <memory unit='MiB'>%s</memory>" % sc.side('mem', side, d['mem']),
+        '  <vcpu>1</vcpu>',
+        '  <os>',
+        "    <type arch='%s' machine='%s'>hvm</type>" % (
+            d['arch'], sc.side('machine_type', side, d['machine'])),
+        '    <kernel>/l2/kernel-KREL</kernel>',
+        '    <initrd>/l2/initrd</initrd>',
+        '    <cmdline>%s</cmdline>' % append,
+        '  </os>',
+        '  <features>%s</features>' % d['features'],
+        '  ' + sc.side('xml_cpu', side, LV_CPU),
+        '  <devices>',
+        '    <emulator>/lab/emu/%s</emulator>' % name,
+        "    <serial type='file'><source path='/tmp/%s.con'/></serial>" % name,
+        "    <controller type='usb' model='none'/>",
+        "    <memballoon model='none'/>",
+        '  </devices>',
+        '</domain>', ''])
+
+
+def libvirt_lines(sc, c, i):
+    """(source job lines, destination job lines) of unit I of a libvirt
+    session: the source defines, starts and migrates domain labI, the
+    destination only names its emulator and judges what arrives."""
+    tag = '%s.%s' % (sc.id, c)
+    name = 'lab%d' % i
+    xml = '/tmp/%s.xml' % name
+    src = ("sed \"s|KREL|$KREL|\" >%s <<'EOXML'\n%sEOXML\n"
+           % (xml, domain_xml(sc, 'src', name)))
+    src += 'lvsrc %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
+                                    shlex.quote(sc.qemu('src', c)), xml)
+    dst = 'lvdst %s %s %s 1\n' % (shlex.quote(tag + '.dst'), name,
+                                  shlex.quote(sc.qemu('dst', c)))
+    return src, dst
+
+
 def nested_line(sc, c):
     """(job line, L2 hypervisor's QEMU variant) of column C of a nested
     scenario SC: an L2 hypervisor guest running the L3 tick guest."""

@@ -14,7 +14,7 @@ from .images import missing_variants
 from .judge import (error_result, judge, judge_nested, kmod_summary,
                     missing_results, probe_summary, skipped)
 from .l1 import L0_MACHINE, L1, PROBE, kmod_state, l0_can, parse_console
-from .l2 import migration_lines, nested_line, write_logs
+from .l2 import libvirt_lines, migration_lines, nested_line, write_logs
 
 L1_KEYS = ('l0_machine', 'l0_cpu', 'kernel', 'l0_mem', 'l1_append', 'l0_opts',
            'l0_props', 'l1_kmod')
@@ -85,15 +85,22 @@ def run_session(units, l0dir, slots):
         base = os.path.join(base, 'l0-' + units[0][1])
     os.makedirs(base, exist_ok=True)
     t0 = time.time()
-    live = sc0.transport == 'tcp'
+    lv = sc0.transport == 'libvirt'
+    live = lv or sc0.transport == 'tcp'
     pre = '' if live else 'CARRY=$(disk_by_serial carry)\n'
-    src_job = pre + PROBE[sc0.arch] + '\n'
-    dst_job = pre + PROBE[sc0.arch] + '\n'
+    src_job = pre + PROBE[sc0.arch] + '\n' + ('lv_up src\n' if lv else '')
+    dst_job = pre + PROBE[sc0.arch] + '\n' + ('lv_up dst\n' if lv else '')
     ports = [('ctl', free_port())] if live else []
+    net = free_port() if lv else None
     src_vars, dst_vars = set(), set()
     for i, (sc, c) in enumerate(units):
         src_vars.add(sc.qemu('src', c))
         dst_vars.add(sc.qemu('dst', c))
+        if lv:
+            s, d = libvirt_lines(sc, c, i)
+            src_job += s
+            dst_job += d
+            continue
         if live:
             ports.append(('mig%d' % i, free_port()))
         s, d = migration_lines(sc, c, i, live)
@@ -106,8 +113,10 @@ def run_session(units, l0dir, slots):
             f.truncate(len(units) << 29)
     timeout = float(sc0.s.get('timeout', 150 + 90 * len(units)))
     if live:
-        dst = L1(sc0, 'dst', dst_job, base, l0dir, dst_vars, None, ports, True)
-        src = L1(sc0, 'src', src_job, base, l0dir, src_vars, None, ports, False)
+        dst = L1(sc0, 'dst', dst_job, base, l0dir, dst_vars, None, ports, True,
+                 net=net)
+        src = L1(sc0, 'src', src_job, base, l0dir, src_vars, None, ports, False,
+                 net=net)
         with slots(2):
             dst.start()
             dst.wait_listening()
@@ -261,7 +270,7 @@ def run_all(scs, cols, arches, l0, jobs):
 
     # Long sessions first (live pairs take two slots; ppc boots slowly).
     order = sorted(sessions.values(), key=lambda u: (
-        u[0][0].transport != 'tcp', u[0][0].arch != 'ppc64', -len(u)))
+        u[0][0].transport not in ('tcp', 'libvirt'), u[0][0].arch != 'ppc64', -len(u)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
         for rs in ex.map(one, order):
             results += rs
