@@ -517,13 +517,16 @@ lv_logs() {
     dump "$1"
 }
 
-# lvsrc TAG NAME VARIANT XML: define and start domain NAME (XML: the
+# lvsrc TAG NAME VARIANT XML STATE: define and start domain NAME (XML: the
 # domain as an operator writes it) with the QEMU VARIANT, wait for the
-# guest to tick, then `virsh migrate --live` it peer-to-peer to the other
-# L1 and report: src=completed|failed with virsh's error, the domain's
-# state on both sides, and after a refusal whether it ticks on here.
+# guest to tick, then migrate it peer-to-peer to the other L1 (STATE
+# running: `virsh migrate --live`; stopped: without --live, libvirt pauses
+# the guest for the copy and resumes it where it lands) and report:
+# src=completed|failed with virsh's error, the domain's state on both
+# sides, and after a refusal whether it ticks on here.
 lvsrc() {
-    local tag=$1 name=$2 v=$3 xml=$4 t0 tm rc st out tick verdict
+    local tag=$1 name=$2 v=$3 xml=$4 live=--live t0 tm rc st out tick verdict
+    [ "$5" = stopped ] && live=
     lv_emu "$name" "$v"
     t0=$(now)
     # define: libvirt probes the emulator's capabilities (cached for the
@@ -555,7 +558,8 @@ lvsrc() {
     done
     tick=$(last_tick "$name")
     tm=$(now)
-    out=$(virsh_ -c qemu:///system migrate --live --p2p --persistent --undefinesource \
+    # shellcheck disable=SC2086
+    out=$(virsh_ -c qemu:///system migrate $live --p2p --persistent --undefinesource \
           --verbose "$name" "qemu+tcp://$LV_PEER/system" "tcp://$LV_PEER" 2>&1)
     rc=$?
     echo "$out" | tr '\r' '\n' | grep -v '^$' >"/tmp/$tag.qmplog"
@@ -564,7 +568,7 @@ lvsrc() {
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
         boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }') \
         lv_src_state=$(lv_state "$name") pvr=$(pvr_of "$name")
-    [ $rc = 0 ] || say res "$tag" src_error="$(echo "$out" | grep '^error:' | tail -n 1)"
+    [ $rc = 0 ] || say res "$tag" src_error="$(grep '^error:' "/tmp/$tag.qmplog" | tail -n 1)"
     ctl_send "$tag" "$st"
     verdict=$(ctl_recv "$tag" 300)
     say res "$tag" verdict=${verdict:-none}

@@ -122,8 +122,9 @@ def libvirt_lines(sc, c, i):
     xml = '/tmp/%s.xml' % name
     src = ("sed \"s|KREL|$KREL|\" >%s <<'EOXML'\n%sEOXML\n"
            % (xml, domain_xml(sc, 'src', name)))
-    src += 'lvsrc %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
-                                    shlex.quote(sc.qemu('src', c)), xml)
+    src += 'lvsrc %s %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
+                                       shlex.quote(sc.qemu('src', c)), xml,
+                                       sc.guest)
     dst = 'lvdst %s %s %s 1\n' % (shlex.quote(tag + '.dst'), name,
                                   shlex.quote(sc.qemu('dst', c)))
     return src, dst
