@@ -1,0 +1,77 @@
+# The lab's libvirt transport (transport = libvirt), without booting
+# anything: the domain XML an operator would write for every libvirt row,
+# the job lines each L1 runs, and the judging of what libvirt reports (a
+# pass needs the domain running on the destination and gone from the
+# source; a refusal needs virsh's own error to carry QEMU's reason and the
+# guest to run on at the source).  The rows run in 50-lab.sh (quick) and
+# lab/run.
+. "$(dirname "$0")/lib.sh"
+
+t "libvirt: the libvirt-ARCH groups are locked and lab/images fetches them" \
+    bash -c 'for a in arm64 ppc64el; do
+        grep -q "^libvirt-$a req .*/libvirt-daemon-driver-qemu_11\.3\.0-" "$0/debian.lock" ||
+            { echo "no libvirt-$a in debian.lock"; exit 1; }; done
+        grep -q "lock_fetch \"libvirt-\$ARCH\"" "$0/lab/images"' "$TOP"
+t "libvirt: guest/l1lib.sh parses (sh -n)" sh -n "$TOP/lab/guest/l1lib.sh"
+
+t "libvirt: domain XML, job lines and judging (python)" python3 - "$TOP/lab" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+sys.path.insert(0, sys.argv[1])
+from labrun import judge, l2, scenarios, sessions
+scs = {s.id: s for s in scenarios.load_scenarios()}
+lv = [s for s in scs.values() if s.transport == 'libvirt']
+assert {s.arch for s in lv} == {'arm64', 'ppc64'}, lv
+for s in lv:
+    assert sessions.session_key(s) == ('own', s.id)
+    for side in ('src', 'dst'):
+        d = ET.fromstring(l2.domain_xml(s, side, 'lab0'))
+        t = d.find('os/type')
+        # the plain alias: libvirt expands it on the source
+        assert t.get('machine') == {'arm64': 'virt', 'ppc64': 'pseries'}[s.arch], s.id
+        assert d.find('devices/emulator').text == '/lab/emu/lab0'
+        assert d.find('devices/serial/source').get('path') == '/tmp/lab0.con'
+        assert d.find('cpu').get('mode') in ('host-passthrough', 'host-model'), s.id
+a = scs['lv-arm-616-612-n1']
+assert ET.fromstring(l2.domain_xml(a, 'src', 'x')).find('cpu').get('mode') == 'host-passthrough'
+p = ET.fromstring(l2.domain_xml(scs['lv-ppc-p10c9-p9'], 'src', 'x')).find('cpu')
+assert p.get('mode') == 'host-model' and p.find('model').text == 'power9'
+src, dst = l2.libvirt_lines(a, 'series', 1)
+assert "<name>lab1</name>" in src and src.rstrip().endswith(
+    'lvsrc lv-arm-616-612-n1.series.src lab1 series /tmp/lab1.xml running'), src
+assert dst == 'lvdst lv-arm-616-612-n1.series.dst lab1 series 1\n', dst
+x = scs['lv-arm-xver-deb-series']
+assert ' debian-10.0.13 ' in l2.libvirt_lines(x, 'series', 0)[0]
+assert ' series ' in l2.libvirt_lines(x, 'series', 0)[1]
+
+class L1:
+    text = l0err = ''
+
+def run(sc, col, s, d):
+    return judge.judge(sc, col, 't', s, d, {}, {}, L1(), L1())
+
+ok = dict(src='completed', src_tick='3', lv_src_state='gone', mig_s='9')
+landed = dict(dst='running', dst_tick='5', lv_dst_state='running')
+r = run(a, 'series', ok, landed)
+assert r['outcome'] == 'pass' and r['as_expected'], r
+assert 'destination running' in r['detail'], r['detail']
+# completed, but libvirt still has the domain on the source
+r = run(a, 'series', dict(ok, lv_src_state='shut-off'), landed)
+assert r['outcome'] == 'fail' and not r['as_expected'], r
+err = ("error: operation failed: migration failed. Message from the destination "
+       "host: operation failed: job 'migration in' failed: load of migration failed: "
+       "Invalid argument: ... Could not set register fw reg 0 to 10003 (is 10001)")
+refused = dict(src='failed', src_tick='3', lv_src_state='running', after='running',
+               src_error=err)
+gone = dict(dst='exited', lv_dst_state='gone')
+r = run(a, 'stock', refused, gone)
+assert r['outcome'] == 'fail' and r['as_expected'], r
+assert r['detail'].startswith('virsh: operation failed'), r['detail']
+# the reason must be in virsh's error, not only in a QEMU log
+r = run(a, 'stock', dict(refused, src_error='error: operation failed: migration failed'), gone)
+assert r['outcome'] == 'fail' and not r['as_expected'], r
+assert "not seen in virsh's error" in r['detail'], r['detail']
+# a refusal that took the guest down on the source is no refusal
+r = run(a, 'stock', dict(refused, after='stopped'), gone)
+assert r['outcome'] == 'error' and not r['as_expected'], r
+PY
