@@ -4,6 +4,7 @@ and drive it over QMP, guest/qmp.c), and the L2 logs an L1 sends back."""
 
 import os
 import shlex
+from xml.sax.saxutils import quoteattr
 
 from .common import q
 
@@ -90,8 +91,15 @@ def domain_xml(sc, side, name):
     d = LV_DOMAIN[sc.arch]
     con = 'ttyAMA0' if sc.arch == 'arm64' else 'hvc0'
     append = ('console=%s quiet panic=-1 ' % con + sc.s.get('l2_append', '')).strip()
+    # xml_qemu_args: QEMU options libvirt has no element for, the way a
+    # libvirt user passes them (<qemu:commandline>)
+    qargs = shlex.split(sc.side('xml_qemu_args', side, ''))
+    ns = " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'" if qargs else ''
+    qcmd = ['  <qemu:commandline>'] + [
+        '    <qemu:arg value=%s/>' % quoteattr(a) for a in qargs] + [
+        '  </qemu:commandline>'] if qargs else []
     return '\n'.join([
-        "<domain type='kvm'>",
+        "<domain type='kvm'%s>" % ns,
         '  <name>%s</name>' % name,
         "  <memory unit='MiB'>%s</memory>" % sc.side('mem', side, d['mem']),
         '  <vcpu>1</vcpu>',
@@ -109,8 +117,7 @@ def domain_xml(sc, side, name):
         "    <serial type='file'><source path='/tmp/%s.con'/></serial>" % name,
         "    <controller type='usb' model='none'/>",
         "    <memballoon model='none'/>",
-        '  </devices>',
-        '</domain>', ''])
+        '  </devices>'] + qcmd + ['</domain>', ''])
 
 
 def libvirt_lines(sc, c, i):
