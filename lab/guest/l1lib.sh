@@ -455,10 +455,17 @@ lv_up() {
         >/etc/passwd
     printf 'root:x:0:\nkvm:x:994:\nlibvirt-qemu:x:64055:\n' >/etc/group
     printf '127.0.0.1 localhost\n10.0.0.1 l1-src\n10.0.0.2 l1-dst\n' >/etc/hosts
+    # the guest's kernel path is the same on both sides (the domain XML
+    # travels with the migration), each L1 giving its own kernel
+    ln -sf "kernel-$KREL" /l2/kernel
     ip link set lo up
     dev=$(ls /sys/class/net | grep -v '^lo$' | head -1)
     ip link set "$dev" up && ip addr add "10.0.0.$me/24" dev "$dev" ||
         say note "no network for libvirt (${dev:-no interface})"
+    # keepalive off (both daemons, and qemu.conf's for the peer-to-peer
+    # connection): under emulation a daemon busy tearing down a refused
+    # QEMU misses its beats, the source drops the connection and loses the
+    # destination's reason ("client socket is closed")
     cat >/etc/libvirt/libvirtd.conf <<EOC
 listen_tls = 0
 listen_tcp = 1
@@ -467,6 +474,7 @@ auth_unix_rw = "none"
 auth_unix_ro = "none"
 host_uuid = "00000000-0000-4000-8000-00000000000$me"
 log_outputs = "3:file:/tmp/libvirtd.log"
+keepalive_interval = -1
 EOC
     cat >/etc/libvirt/qemu.conf <<EOC
 user = "root"
@@ -477,6 +485,7 @@ security_driver = "none"
 cgroup_controllers = [ ]
 namespaces = [ ]
 stdio_handler = "file"
+keepalive_interval = -1
 EOC
     t0=$(now)
     LD_LIBRARY_PATH=/lv/lib /usr/sbin/libvirtd --listen >/tmp/libvirtd.out 2>&1 &
@@ -568,7 +577,8 @@ lvsrc() {
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
         boot_s=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%d", b - a }') \
         lv_src_state=$(lv_state "$name") pvr=$(pvr_of "$name")
-    [ $rc = 0 ] || say res "$tag" src_error="$(grep '^error:' "/tmp/$tag.qmplog" | tail -n 1)"
+    # (virsh's error may follow its last progress line on the same line)
+    [ $rc = 0 ] || say res "$tag" src_error="$(grep -o 'error: .*' "/tmp/$tag.qmplog" | tail -n 1)"
     ctl_send "$tag" "$st"
     verdict=$(ctl_recv "$tag" 300)
     say res "$tag" verdict=${verdict:-none}

@@ -106,7 +106,7 @@ def domain_xml(sc, side, name):
         '  <os>',
         "    <type arch='%s' machine='%s'>hvm</type>" % (
             d['arch'], sc.side('machine_type', side, d['machine'])),
-        '    <kernel>/l2/kernel-KREL</kernel>',
+        '    <kernel>/l2/kernel</kernel>',
         '    <initrd>/l2/initrd</initrd>',
         '    <cmdline>%s</cmdline>' % append,
         '  </os>',
@@ -127,8 +127,7 @@ def libvirt_lines(sc, c, i):
     tag = '%s.%s' % (sc.id, c)
     name = 'lab%d' % i
     xml = '/tmp/%s.xml' % name
-    src = ("sed \"s|KREL|$KREL|\" >%s <<'EOXML'\n%sEOXML\n"
-           % (xml, domain_xml(sc, 'src', name)))
+    src = "cat >%s <<'EOXML'\n%sEOXML\n" % (xml, domain_xml(sc, 'src', name))
     src += 'lvsrc %s %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
                                        shlex.quote(sc.qemu('src', c)), xml,
                                        sc.guest)
