@@ -138,6 +138,10 @@ def select(a):
             s.__init__(s.id, s.s, s.path)
     if a.group:
         scs = [s for s in scs if a.group in s.groups]
+        for s in scs:       # columns.GROUP: fewer columns in that group
+            if 'columns.' + a.group in s.s:
+                s.s['columns'] = s.s['columns.' + a.group]
+                s.__init__(s.id, s.s, s.path)
     try:                    # l1_kmod / hv_kmod values, before any boot
         for s in scs:
             s.kmods(s.columns)
