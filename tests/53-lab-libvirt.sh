@@ -70,10 +70,13 @@ assert 'destination running' in r['detail'], r['detail']
 r = run(a, 'series', dict(ok, lv_src_state='shut-off'), landed)
 assert r['outcome'] == 'fail' and not r['as_expected'], r
 k = scs['lv-arm-616-612-max']
-err = ("error: operation failed: migration failed. Message from the destination "
-       "host: operation failed: job 'migration in' failed: load of migration failed: "
-       "Invalid argument: ... Could not set register system register op0:3 op1:0 "
-       "crn:0 crm:7 op2:2 (ID_AA64MMFR2_EL1) to 0x1011 (is 0x11)")
+# (the series' refusal as virsh relayed it, lab 2026-12-03)
+err = ("error: operation failed: migration failed. Message from the source host: "
+       "operation failed: job 'migration out' failed: Sibling indicated error 1. "
+       "Message from the destination host: operation failed: job 'migration in' "
+       "failed: load of migration failed: Invalid argument: error while loading "
+       "state for instance 0x0 of device 'cpu': post load hook failed for: cpu, "
+       "version_id: 22, minimum_version: 22: KVM refused the incoming system registers")
 refused = dict(src='failed', src_tick='3', lv_src_state='running', after='running',
                src_error=err)
 gone = dict(dst='exited', lv_dst_state='gone')
