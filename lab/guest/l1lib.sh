@@ -540,19 +540,16 @@ lvsrc() {
     t0=$(now)
     # define: libvirt probes the emulator's capabilities (cached for the
     # daemon's life: the wrapper is new in every L1 boot)
-    if out=$(virsh_ -c qemu:///system define "$xml" 2>&1); then
+    out=$(virsh_ -c qemu:///system define "$xml" 2>&1) && {
         say res "$tag" define_s=$(elapsed "$t0")
         tm=$(now)
-        out=$(virsh_ -c qemu:///system start "$name" 2>&1) || tm=
-    else
-        tm=
-    fi
-    if [ -z "$tm" ]; then
+        out=$(virsh_ -c qemu:///system start "$name" 2>&1)
+    } || {
         echo "$out" >"/tmp/$tag.qmplog"
         say res "$tag" start=failed
         lv_logs "$tag" "$name"
         return 0
-    fi
+    }
     say res "$tag" start_s=$(elapsed "$tm")
     cat "/run/libvirt/qemu/$name.pid" >"/tmp/$name.pid" 2>/dev/null
     if ! wait_tick "$name" 3 120; then

@@ -98,7 +98,6 @@ class L1:
         # source's connects once it does (see wait_listening), without
         # reconnect-ms: QEMU 11.1.1 aborts on a failed reconnecting connect
         # (yank_unregister_function() from qemu_chr_socket_connected()).
-        self.ports = ports
         if ports:
             cmd += ['-device', 'virtio-serial-pci,id=vs' + next(bus)]
             for i, (name, port) in enumerate(ports):
