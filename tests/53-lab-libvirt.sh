@@ -70,13 +70,15 @@ assert 'destination running' in r['detail'], r['detail']
 r = run(a, 'series', dict(ok, lv_src_state='shut-off'), landed)
 assert r['outcome'] == 'fail' and not r['as_expected'], r
 k = scs['lv-arm-616-612-max']
-# (the series' refusal as virsh relayed it, lab 2026-12-03)
+# (the series' refusal as virsh relayed it, lab 2026-12-03, arm-kvm patch 14)
 err = ("error: operation failed: migration failed. Message from the source host: "
        "operation failed: job 'migration out' failed: Sibling indicated error 1. "
        "Message from the destination host: operation failed: job 'migration in' "
        "failed: load of migration failed: Invalid argument: error while loading "
        "state for instance 0x0 of device 'cpu': post load hook failed for: cpu, "
-       "version_id: 22, minimum_version: 22: KVM refused the incoming system registers")
+       "version_id: 22, minimum_version: 22: KVM refused the incoming system registers: "
+       "Could not set register system register op0:3 op1:0 crn:0 crm:7 op2:2 "
+       "(ID_AA64MMFR2_EL1) to 1221011110011011 (is 1221011112011011)")
 refused = dict(src='failed', src_tick='3', lv_src_state='running', after='running',
                src_error=err)
 gone = dict(dst='exited', lv_dst_state='gone')
@@ -91,6 +93,9 @@ assert r['outcome'] == 'fail' and r['as_expected'], r
 r = run(k, 'series', dict(refused, src_error=broke), gone)
 assert r['outcome'] == 'fail' and not r['as_expected'], r
 assert "not seen in virsh's error" in r['detail'], r['detail']
+# ... and name the register, not only that KVM refused
+r = run(k, 'series', dict(refused, src_error=err.split(': Could not')[0]), gone)
+assert r['outcome'] == 'fail' and not r['as_expected'], r
 # a refusal that took the guest down on the source is no refusal
 r = run(k, 'series', dict(refused, after='stopped'), gone)
 assert r['outcome'] == 'error' and not r['as_expected'], r
