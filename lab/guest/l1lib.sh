@@ -14,8 +14,8 @@
 
 KREL=$(uname -r)
 case $(uname -m) in
-aarch64) LDSO=ld-linux-aarch64.so.1 CON=ttyAMA0 ;;
-ppc64le) LDSO=ld64.so.2 CON=hvc0 ;;
+aarch64) CON=ttyAMA0 ;;
+ppc64le) CON=hvc0 ;;
 esac
 L2APPEND0="console=$CON quiet panic=-1"
 L2APPEND=$L2APPEND0
@@ -66,8 +66,7 @@ l2_start() {
         return 1
     fi
     echo "/q/$v/qemu $*" >"/tmp/$tag.cmd"
-    "/q/$v/lib/$LDSO" --library-path "/q/$v/lib" "/q/$v/qemu" \
-        -nodefaults -display none -L /share -smp 1 \
+    "/q/$v/run" -nodefaults -display none -smp 1 \
         -serial "file:/tmp/$tag.con" \
         -qmp "unix:/run/$tag.qmp,server=on,wait=off" \
         -kernel "/l2/kernel-$KREL" -initrd /l2/initrd -append "$L2APPEND" \
@@ -502,10 +501,9 @@ EOC
 }
 
 # lv_emu NAME VARIANT: /lab/emu/NAME, the <emulator> of domain NAME on this
-# side: the QEMU VARIANT under test through its own loader and libraries.
+# side: the QEMU VARIANT under test.
 lv_emu() {
-    printf '#!/bin/sh\nexec /q/%s/lib/%s --library-path /q/%s/lib /q/%s/qemu -L /share "$@"\n' \
-        "$2" "$LDSO" "$2" "$2" >"/lab/emu/$1"
+    printf '#!/bin/sh\nexec /q/%s/run "$@"\n' "$2" >"/lab/emu/$1"
     chmod 755 "/lab/emu/$1"
 }
 
