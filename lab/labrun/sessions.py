@@ -13,11 +13,9 @@ from .common import COLUMNS, OUT, Missing
 from .images import missing_variants
 from .judge import (error_result, judge, judge_nested, kmod_summary,
                     missing_results, probe_summary, skipped)
-from .l1 import L0_MACHINE, L1, PROBE, kmod_state, l0_can, parse_console
+from .l1 import (L0_MACHINE, L1, L1_KEYS, PROBE, kmod_state, l0_can,
+                 parse_console)
 from .l2 import libvirt_lines, migration_lines, nested_line, write_logs
-
-L1_KEYS = ('l0_machine', 'l0_cpu', 'kernel', 'l0_mem', 'l1_append', 'l0_opts',
-           'l0_props', 'l1_kmod')
 
 
 def session_key(sc):
@@ -106,6 +104,9 @@ def run_session(units, l0dir, slots):
         s, d = migration_lines(sc, c, i, live)
         src_job += s
         dst_job += d
+    if lv:
+        src_job += 'lv_caps_out\n'
+        dst_job += 'lv_caps_out\n'
     carry = None
     if not live:
         carry = os.path.join(base, 'carry.img')
