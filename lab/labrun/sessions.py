@@ -125,21 +125,20 @@ def run_session(units, l0dir, slots):
             src.wait(timeout)
             dst.wait(timeout)
     else:
-        src = L1(sc0, 'src', src_job, base, l0dir, src_vars, carry)
-        with slots(1):
-            src.start()
-            src.wait(timeout)
-        dst = L1(sc0, 'dst', dst_job, base, l0dir, dst_vars, carry)
-        if kmod_state(parse_console(src.text)[3])[1]:
-            dst.skip()          # the source's modules did not load: no stream
-        else:
-            with slots(1):
-                dst.start()
-                dst.wait(timeout)
         try:
+            src = L1(sc0, 'src', src_job, base, l0dir, src_vars, carry)
+            with slots(1):
+                src.start()
+                src.wait(timeout)
+            dst = L1(sc0, 'dst', dst_job, base, l0dir, dst_vars, carry)
+            if kmod_state(parse_console(src.text)[3])[1]:
+                dst.skip()      # the source's modules did not load: no stream
+            else:
+                with slots(1):
+                    dst.start()
+                    dst.wait(timeout)
+        finally:
             os.unlink(carry)
-        except OSError:
-            pass
     seconds = time.time() - t0
     sres, slogs, sprobes, snotes = parse_console(src.text)
     dres, dlogs, dprobes, dnotes = parse_console(dst.text)
