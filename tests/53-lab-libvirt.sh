@@ -77,8 +77,8 @@ err = ("error: operation failed: migration failed. Message from the source host:
        "failed: load of migration failed: Invalid argument: error while loading "
        "state for instance 0x0 of device 'cpu': post load hook failed for: cpu, "
        "version_id: 22, minimum_version: 22: KVM refused the incoming system registers: "
-       "Could not set register system register op0:3 op1:0 crn:0 crm:7 op2:2 "
-       "(ID_AA64MMFR2_EL1) to 1221011110011011 (is 1221011112011011)")
+       "Could not set register system register op0:3 op1:0 crn:0 crm:4 op2:7 "
+       "(ID_AA64FPFR0_EL1) to fc000003 (is f0000003) (and 2 more, see the log)")
 refused = dict(src='failed', src_tick='3', lv_src_state='running', after='running',
                src_error=err)
 gone = dict(dst='exited', lv_dst_state='gone')
