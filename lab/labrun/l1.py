@@ -197,12 +197,16 @@ class L1:
             keep_caps(self.capsimg, self.caps)
 
 
-def l1_identity(sc, side):
-    """A name for how SIDE's L1 of SC boots (arch, L0 machine and CPU, the
-    L1 keys)."""
-    key = (sc.arch, sc.l0_kind(side), sc.l0_cpu(side)) + tuple(
+def l1_boot(sc, side):
+    """How SIDE's L1 of SC boots: its L0 machine kind and CPU, the L1 keys."""
+    return (sc.l0_kind(side), sc.l0_cpu(side)) + tuple(
         sc.side(k, side, '') for k in L1_KEYS)
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def l1_identity(sc, side):
+    """A name for how SIDE's L1 of SC boots (its arch and l1_boot)."""
+    return hashlib.sha256(repr((sc.arch,) + l1_boot(sc, side)).encode()
+                          ).hexdigest()[:16]
 
 
 def keep_caps(img, dest):

@@ -13,7 +13,7 @@ from .common import COLUMNS, OUT, Missing
 from .images import missing_variants
 from .judge import (error_result, judge, judge_nested, kmod_summary,
                     missing_results, probe_summary, skipped)
-from .l1 import (L0_MACHINE, L1, L1_KEYS, PROBE, kmod_state, l0_can,
+from .l1 import (L0_MACHINE, L1, PROBE, kmod_state, l0_can, l1_boot,
                  parse_console)
 from .l2 import libvirt_lines, migration_lines, nested_line, write_logs
 
@@ -23,9 +23,8 @@ def session_key(sc):
     transport only: every live or nested scenario is its own session)."""
     if sc.transport != 'file' or sc.guest == 'nested':
         return ('own', sc.id)
-    return (sc.arch, bool(sc.s.get('needs'))) + tuple((sc.l0_kind(side), sc.l0_cpu(side)) +
-                              tuple(sc.side(k, side, '') for k in L1_KEYS)
-                              for side in ('src', 'dst'))
+    return (sc.arch, bool(sc.s.get('needs'))) + tuple(l1_boot(sc, side)
+                                                      for side in ('src', 'dst'))
 
 
 class Slots:
