@@ -6,9 +6,15 @@
 #            bisect  a scratch clone used by check-bisect.sh
 #            build/DIR  any scratch root holding DIR/qemu (a worktree)
 #   CFG      host    ppc64-softmmu,aarch64-softmmu for this host (TCG on x86;
-#                    the lab's L0)
-#            arm     qemu-system-aarch64 with KVM for arm64 (cross from x86)
+#                    the lab's L0; stock: ppc64-softmmu only, the L0 of the
+#                    rows whose L0 is under test, `l0_build = column`)
+#            arm     qemu-system-aarch64 with KVM for arm64 (cross from x86),
+#                    upstream's minimal device set (the virt board)
 #            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86)
+#
+# Only the emulators are built (what the lab runs): tests/40-qemu.sh builds
+# the tests it runs, tests/45-sanitizers.sh its unit tests.  BUILD_ALL=1
+# builds ninja's default target, tests included (check-bisect.sh).
 #
 # Every build goes through ccache with base_dir set to the checkout, and all
 # variants share one relative layout, so identical sources compile once.
@@ -59,13 +65,29 @@ configure_args() {
     local kvm_only=(--without-default-features --enable-kvm
                     --enable-fdt=system --disable-tools)
     case $1 in
-    host) ARGS+=(--target-list=ppc64-softmmu,aarch64-softmmu) ;;
-    arm) ARGS+=(--target-list=aarch64-softmmu "${kvm_only[@]}" --disable-tcg)
+    host) if [ "$variant" = stock ]; then
+              TARGETS=(qemu-system-ppc64)
+          else
+              TARGETS=(qemu-system-aarch64 qemu-system-ppc64)
+          fi
+          ARGS+=(--target-list="$(targets_of "${TARGETS[@]}")") ;;
+    arm) TARGETS=(qemu-system-aarch64)
+         ARGS+=(--target-list=aarch64-softmmu "${kvm_only[@]}" --disable-tcg
+                --without-default-devices --with-devices-aarch64=minimal)
          cross arm64 aarch64-linux-gnu ;;
-    ppc) ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}")
+    ppc) TARGETS=(qemu-system-ppc64)
+         ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}")
          cross ppc64el powerpc64le-linux-gnu ;;
     *) die "unknown build configuration '$1' (host, arm, ppc)" ;;
     esac
+    [ "${BUILD_ALL:-0}" != 1 ] || TARGETS=()
+}
+
+# targets_of qemu-system-A...: configure's target list for those binaries.
+targets_of() {
+    local b list=
+    for b in "$@"; do list+=${list:+,}${b#qemu-system-}-softmmu; done
+    echo "$list"
 }
 
 build_one() {
@@ -82,7 +104,7 @@ build_one() {
         echo "$args" >"$dir/.args"
     fi
     log "building $variant/$cfg"
-    ninja -C "$dir" -j "$JOBS" >"$dir/ninja.log" 2>&1 ||
+    ninja -C "$dir" -j "$JOBS" "${TARGETS[@]}" >"$dir/ninja.log" 2>&1 ||
         { grep -B2 -A20 -m3 -E 'error|FAILED' "$dir/ninja.log" >&2 || tail -40 "$dir/ninja.log" >&2
           die "build of $variant/$cfg failed (log: $dir/ninja.log)"; }
 }

@@ -3,7 +3,7 @@
 # the base in a scratch clone (build/bisect), builds in each configuration
 # (default: host arm ppc).  Incremental: one clone and one build directory
 # per configuration, kept between runs; ccache shares objects with the
-# other builds.  Prints one "ok"/"not ok" line per prefix and configuration.
+# other builds.  Each prefix builds ninja's default target (tests included).  Prints one "ok"/"not ok" line per prefix and configuration.
 . "$(dirname "$0")/lib.sh"
 
 cfgs=("$@")
@@ -21,7 +21,7 @@ for topic in $(topics); do
         git -C "$clone" checkout -q "$c"
         subject=$(git -C "$clone" log -1 --format=%s "$c")
         for cfg in "${cfgs[@]}"; do
-            if "$TOP/scripts/build.sh" bisect "$cfg" 2>"$root/build-$cfg.err"; then
+            if BUILD_ALL=1 "$TOP/scripts/build.sh" bisect "$cfg" 2>"$root/build-$cfg.err"; then
                 echo "ok - bisect $topic $i/$n $cfg: $subject"
             else
                 echo "not ok - bisect $topic $i/$n $cfg: $subject"

@@ -37,12 +37,35 @@ for f in "$fw"/*; do
     [ -e "$data/${f##*/}" ] || ln -s "$f" "$data/"
 done
 
+# build_tests NAME...: build what those tests run (make build builds only
+# the emulators): their executables and the targets meson says they need.
+build_tests() {
+    local targets
+    targets=$(python3 - "$B" "$@" <<'EOF2'
+import json, os, sys
+b, want = sys.argv[1], set(sys.argv[2:])
+info = lambda f: json.load(open(os.path.join(b, 'meson-info', f)))
+files = {t['id']: t['filename'] for t in info('intro-targets.json')}
+out = set()
+for t in info('intro-tests.json'):
+    if t['name'] in want:
+        out.add(t['cmd'][0])
+        for d in t['depends']:
+            out.update(files.get(d, []))
+print('\n'.join(sorted(os.path.relpath(f, b) for f in out)))
+EOF2
+    ) || return 1
+    # shellcheck disable=SC2086
+    ninja -C "$B" $targets
+}
+
 mtest() {
     "$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --print-errorlogs "$1"
 }
 [ -x "$B/qemu-system-ppc64" ] || die "no host build in $B (make build)"
 known=$("$B/pyvenv/bin/meson" test -C "$B" --no-rebuild --list 2>/dev/null |
        sed 's|.* / ||')
+t "build the tests" build_tests "${TESTS[@]}"
 for name in "${TESTS[@]}"; do
     if ! grep -qx "$name" <<<"$known"; then
         echo "not ok - $name: not a test of this build"

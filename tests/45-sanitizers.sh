@@ -17,6 +17,7 @@ sanitized() {   # sanitized TEST: build tests/unit/TEST with sanitizers, run it
     local t=$1 out=$S/$1 objs o c link
     rm -rf "$out"
     mkdir -p "$out"
+    ninja -C "$B" "tests/unit/$t" >/dev/null || return 1  # its libraries
     objs=$(cd "$B" && ninja -t query "tests/unit/$t" |
            sed -n 's|^ *\(tests/unit/'"$t"'\.p/.*\.o\)$|\1|p')
     [ -n "$objs" ] || { echo "no objects for $t"; return 1; }
