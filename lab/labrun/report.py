@@ -39,7 +39,7 @@ def write_outputs(results, cols):
         'id', 'area', 'arch', 'l0_cpu', 'src_kernel', 'dst_kernel',
         'src_qemu', 'dst_qemu', 'column', 'expected', 'outcome',
         'as_expected', 'seconds', 'detail', 'transport', 'guest', 'probe',
-        'precheck', 'kmod')
+        'precheck', 'kmod', 'session')
         if k in r} for r in results]
     with open(os.path.join(OUT, 'results.json'), 'w') as f:
         json.dump(keep, f, indent=1)

@@ -159,7 +159,7 @@ def run_session(units, l0dir, slots):
         if r['kmod'] != 'debian' and not (skerr or dkerr):
             r['detail'] = ('kmod %s; ' % r['kmod'] + r['detail'])[:600]
         r['seconds'] = round(seconds, 1)
-        r['session'] = sc0.id
+        r['session'] = os.path.relpath(base, OUT)
         r['probes'] = {'src': sprobes, 'dst': dprobes}
         r['probe'] = 'src: %s; dst: %s' % (probe_summary(sprobes),
                                            probe_summary(dprobes))
@@ -220,6 +220,7 @@ def run_nested(sc, cols, l0dir, slots):
             out.append(r)
             continue
         r = judge_nested(sc, c, d, logs, seconds)
+        r['session'] = sc.id
         r['kmod'] = kmod
         if 'patched' in kmod:
             r['detail'] = ('kmod %s; ' % kmod + r['detail'])[:600]
