@@ -14,7 +14,8 @@
 #
 # Only the emulators are built (what the lab runs): tests/40-qemu.sh builds
 # the tests it runs, tests/45-sanitizers.sh its unit tests.  BUILD_ALL=1
-# builds ninja's default target, tests included (check-bisect.sh).
+# builds ninja's default target, tests included (check-bisect.sh).  No
+# debug information (a fifth less compile time): DEBUG_INFO=1 for gdb.
 #
 # Every build goes through ccache with base_dir set to the checkout, and all
 # variants share one relative layout, so identical sources compile once.
@@ -62,6 +63,7 @@ cross() {
 # configure_args CFG: set ARGS to the configure arguments of CFG.
 configure_args() {
     ARGS=(--python=/usr/bin/python3 --disable-install-blobs --disable-docs)
+    [ "${DEBUG_INFO:-0}" = 1 ] || ARGS+=(--disable-debug-info)
     local kvm_only=(--without-default-features --enable-kvm
                     --enable-fdt=system --disable-tools)
     case $1 in
