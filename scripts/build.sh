@@ -12,6 +12,9 @@
 #                    upstream's minimal device set (the virt board)
 #            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86)
 #
+# The boards and devices are what the lab and the tests use, no more:
+# scripts/devices/*.mak (configure --without-default-devices).
+#
 # Only the emulators are built (what the lab runs): tests/40-qemu.sh builds
 # the tests it runs, tests/45-sanitizers.sh its unit tests.  BUILD_ALL=1
 # builds ninja's default target, tests included (check-bisect.sh).  No
@@ -72,17 +75,32 @@ configure_args() {
           else
               TARGETS=(qemu-system-aarch64 qemu-system-ppc64)
           fi
-          ARGS+=(--target-list="$(targets_of "${TARGETS[@]}")") ;;
+          ARGS+=(--target-list="$(targets_of "${TARGETS[@]}")")
+          devices aarch64 aarch64-host ppc64 ppc64-host ;;
     arm) TARGETS=(qemu-system-aarch64)
          ARGS+=(--target-list=aarch64-softmmu "${kvm_only[@]}" --disable-tcg
                 --without-default-devices --with-devices-aarch64=minimal)
          cross arm64 aarch64-linux-gnu ;;
     ppc) TARGETS=(qemu-system-ppc64)
          ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}")
+         devices ppc64 ppc64-kvm
          cross ppc64el powerpc64le-linux-gnu ;;
     *) die "unknown build configuration '$1' (host, arm, ppc)" ;;
     esac
     [ "${BUILD_ALL:-0}" != 1 ] || TARGETS=()
+}
+
+# devices ARCH NAME...: build only the devices of scripts/devices/NAME.mak
+# for ARCH.  configure looks for NAME in the source's configs/devices/, so it
+# gets the file's path relative to there.
+devices() {
+    local rel
+    rel=$(realpath -m --relative-to="$src/configs/devices/x" "$TOP/scripts/devices")
+    ARGS+=(--without-default-devices)
+    while [ $# -gt 0 ]; do
+        ARGS+=(--with-devices-$1="$rel/$2")
+        shift 2
+    done
 }
 
 # targets_of qemu-system-A...: configure's target list for those binaries.
