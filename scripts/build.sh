@@ -65,7 +65,10 @@ cross() {
 
 # configure_args CFG: set ARGS to the configure arguments of CFG.
 configure_args() {
-    ARGS=(--python=/usr/bin/python3 --disable-install-blobs --disable-docs)
+    # --enable-werror: configure enables it only in a git tree (series),
+    # and a flag that differs between variants defeats ccache's sharing
+    ARGS=(--python=/usr/bin/python3 --disable-install-blobs --disable-docs
+          --enable-werror)
     [ "${DEBUG_INFO:-0}" = 1 ] || ARGS+=(--disable-debug-info)
     local kvm_only=(--without-default-features --enable-kvm
                     --enable-fdt=system --disable-tools)
