@@ -6,8 +6,7 @@
 #            bisect  a scratch clone used by check-bisect.sh
 #            build/DIR  any scratch root holding DIR/qemu (a worktree)
 #   CFG      host    ppc64-softmmu,aarch64-softmmu for this host (TCG on x86;
-#                    the lab's L0; stock: ppc64-softmmu only, the L0 of the
-#                    rows whose L0 is under test, `l0_build = column`)
+#                    the lab's L0)
 #            arm     qemu-system-aarch64 with KVM for arm64 (cross from x86),
 #                    upstream's minimal device set (the virt board)
 #            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86)
@@ -22,6 +21,9 @@
 #
 # Every build goes through ccache with base_dir set to the checkout, and all
 # variants share one relative layout, so identical sources compile once.
+# For that, a configuration is the same in every variant: the same flags,
+# and the same targets and devices (every common file includes
+# config-poison.h, made from all of them).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?usage: build.sh series|stock|bisect host|arm|ppc...}
@@ -73,12 +75,8 @@ configure_args() {
     local kvm_only=(--without-default-features --enable-kvm
                     --enable-fdt=system --disable-tools)
     case $1 in
-    host) if [ "$variant" = stock ]; then
-              TARGETS=(qemu-system-ppc64)
-          else
-              TARGETS=(qemu-system-aarch64 qemu-system-ppc64)
-          fi
-          ARGS+=(--target-list="$(targets_of "${TARGETS[@]}")")
+    host) TARGETS=(qemu-system-aarch64 qemu-system-ppc64)
+          ARGS+=(--target-list=aarch64-softmmu,ppc64-softmmu)
           devices aarch64 aarch64-host ppc64 ppc64-host ;;
     arm) TARGETS=(qemu-system-aarch64)
          ARGS+=(--target-list=aarch64-softmmu "${kvm_only[@]}" --disable-tcg
@@ -104,13 +102,6 @@ devices() {
         ARGS+=(--with-devices-$1="$rel/$2")
         shift 2
     done
-}
-
-# targets_of qemu-system-A...: configure's target list for those binaries.
-targets_of() {
-    local b list=
-    for b in "$@"; do list+=${list:+,}${b#qemu-system-}-softmmu; done
-    echo "$list"
 }
 
 build_one() {
