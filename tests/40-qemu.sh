@@ -13,12 +13,16 @@ TESTS=(
     # the series' own unit tests: register and feature sets (arm), PVR
     # match rules and decisions (ppc)
     "${SERIES_UNIT_TESTS[@]}"
-    # target/arm: CPU properties, the CPU migration stream
+    # target/arm: CPU properties, the CPU migration stream, migrations
+    # between CPUs whose cpreg lists differ (the series' qtest)
     qtest-aarch64/arm-cpu-features
+    qtest-aarch64/arm-cpreg-migration-test
     qtest-aarch64/migration-test
-    # hw/ppc, target/ppc: cap-gtse, H_RPT_INVALIDATE under TCG, RTAS,
-    # powernv chips (new POWER9 revisions), CPU models, migration
+    # hw/ppc, target/ppc: cap-gtse, H_RPT_INVALIDATE under TCG, the PVR
+    # checks of an incoming CPU state, RTAS, powernv chips (new POWER9
+    # revisions), CPU models, migration
     qtest-ppc64/spapr-gtse-test
+    qtest-ppc64/ppc-pvr-migration-test
     qtest-ppc64/rtas-test
     qtest-ppc64/pnv-xscom-test
     qtest-ppc64/pnv-host-i2c-test
