@@ -25,24 +25,30 @@ assert {s.arch for s in lv} == {'arm64', 'ppc64'}, lv
 for s in lv:
     assert sessions.session_key(s) == ('own', s.id)
     for side in ('src', 'dst'):
-        d = ET.fromstring(l2.domain_xml(s, side, 'lab0'))
+        d = ET.fromstring(l2.domain_xml(s, side, 'lab0', l2.emulator(s, 'series')))
         t = d.find('os/type')
         # the plain alias: libvirt expands it on the source
         assert t.get('machine') == {'arm64': 'virt', 'ppc64': 'pseries'}[s.arch], s.id
-        assert d.find('devices/emulator').text == '/lab/emu/lab0'
+        assert d.find('devices/emulator').text.startswith('/lab/emu/')
         assert d.find('devices/serial/source').get('path') == '/tmp/lab0.con'
         assert d.find('cpu').get('mode') in ('host-passthrough', 'host-model'), s.id
 a = scs['lv-arm-616-612-n1']
-assert ET.fromstring(l2.domain_xml(a, 'src', 'x')).find('cpu').get('mode') == 'host-passthrough'
-p = ET.fromstring(l2.domain_xml(scs['lv-ppc-p10c9-p9'], 'src', 'x')).find('cpu')
+assert ET.fromstring(l2.domain_xml(a, 'src', 'x', 'e')).find('cpu').get('mode') == 'host-passthrough'
+p = ET.fromstring(l2.domain_xml(scs['lv-ppc-p10c9-p9'], 'src', 'x', 'e')).find('cpu')
 assert p.get('mode') == 'host-model' and p.find('model').text == 'power9'
 src, dst = l2.libvirt_lines(a, 'series', 1)
-assert "<name>lab1</name>" in src and src.rstrip().endswith(
-    'lvsrc lv-arm-616-612-n1.series.src lab1 series /tmp/lab1.xml running'), src
-assert dst == 'lvdst lv-arm-616-612-n1.series.dst lab1 series 1\n', dst
+# the emulator is named after the QEMU it runs, not after the unit: the
+# capability cache keeps its entry across rows and runs
+assert "<name>lab1</name>" in src and "<emulator>/lab/emu/series</emulator>" in src
+assert src.rstrip().endswith('lvsrc lv-arm-616-612-n1.series.src lab1 series '
+                             '/tmp/lab1.xml running /lab/emu/series'), src
+assert dst == 'lvdst lv-arm-616-612-n1.series.dst lab1 series 1 /lab/emu/series\n', dst
+assert l2.libvirt_lines(a, 'stock', 0)[1].endswith(' /lab/emu/stock\n')
 x = scs['lv-arm-xver-deb-series']
-assert ' debian-10.0.13 ' in l2.libvirt_lines(x, 'series', 0)[0]
-assert ' series ' in l2.libvirt_lines(x, 'series', 0)[1]
+xs, xd = l2.libvirt_lines(x, 'series', 0)
+assert ' debian-10.0.13 ' in xs and ' series ' in xd
+assert xs.rstrip().endswith(' /lab/emu/debian-10.0.13-to-series')
+assert xd.endswith(' /lab/emu/debian-10.0.13-to-series\n')
 
 # quick runs a libvirt row's series column only (columns.quick); the
 # matrix keeps stock's expected failure

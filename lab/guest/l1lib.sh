@@ -547,12 +547,13 @@ EOC
     say note "libvirtd up in $(elapsed "$t0")s"
 }
 
-# lv_emu NAME VARIANT: /lab/emu/NAME, the <emulator> of domain NAME on this
-# side: the QEMU VARIANT under test (with VARIANT's stamp).
+# lv_emu EMU VARIANT: the wrapper EMU (/lab/emu/..., a domain's
+# <emulator>) on this side: the QEMU VARIANT under test (with VARIANT's
+# stamp).
 lv_emu() {
-    printf '#!/bin/sh\nexec /q/%s/run "$@"\n' "$2" >"/lab/emu/$1"
-    chmod 755 "/lab/emu/$1"
-    at_time "$(lv_stamp "$2")" "/lab/emu/$1"
+    printf '#!/bin/sh\nexec /q/%s/run "$@"\n' "$2" >"$1"
+    chmod 755 "$1"
+    at_time "$(lv_stamp "$2")" "$1"
 }
 
 # lv_state NAME: what `virsh domstate` says of NAME here ("gone" when
@@ -572,9 +573,10 @@ lv_logs() {
     dump "$1"
 }
 
-# lvsrc TAG NAME VARIANT XML STATE: define and start domain NAME (XML: the
-# domain as an operator writes it) with the QEMU VARIANT, wait for the
-# guest to tick, then migrate it peer-to-peer to the other L1 (STATE
+# lvsrc TAG NAME VARIANT XML STATE EMU: define and start domain NAME (XML:
+# the domain as an operator writes it, its <emulator> EMU running the QEMU
+# VARIANT here), wait for the guest to tick, then migrate it peer-to-peer
+# to the other L1 (STATE
 # running: `virsh migrate --live`; stopped: without --live, libvirt pauses
 # the guest for the copy and resumes it where it lands) and report:
 # src=completed|failed with virsh's error, the domain's state on both
@@ -582,10 +584,10 @@ lv_logs() {
 lvsrc() {
     local tag=$1 name=$2 v=$3 xml=$4 live=--live t0 tm rc st out tick verdict
     [ "$5" = stopped ] && live=
-    lv_emu "$name" "$v"
+    lv_emu "$6" "$v"
     t0=$(now)
-    # define: libvirt probes the emulator's capabilities (cached for the
-    # daemon's life: the wrapper is new in every L1 boot)
+    # define: libvirt probes the emulator's capabilities, unless its cache
+    # (carried across boots on the "lvcaps" disk) has them
     out=$(virsh_ -c qemu:///system define "$xml" 2>&1) && {
         say res "$tag" define_s=$(elapsed "$t0")
         tm=$(now)
@@ -638,16 +640,17 @@ lvsrc() {
     virsh_ -c qemu:///system destroy "$name" >/dev/null 2>&1
 }
 
-# lvdst TAG NAME VARIANT MINTICK: the destination of NAME: its emulator
-# here is the QEMU VARIANT; once the source reports (over "ctl"), the
-# domain's state here and whether the guest ticks on from MINTICK.
+# lvdst TAG NAME VARIANT MINTICK EMU: the destination of NAME: its
+# emulator EMU here runs the QEMU VARIANT; once the source reports (over
+# "ctl"), the domain's state here and whether the guest ticks on from
+# MINTICK.
 lvdst() {
-    local tag=$1 name=$2 v=$3 mintick=$4 word s t0
-    lv_emu "$name" "$v"
+    local tag=$1 name=$2 v=$3 mintick=$4 emu=$5 word s t0
+    lv_emu "$emu" "$v"
     # libvirt probes an emulator once per daemon: here while the source
     # probes its own and boots the guest, not when the migration arrives
     t0=$(now)
-    virsh_ -c qemu:///system domcapabilities --emulatorbin "/lab/emu/$name" \
+    virsh_ -c qemu:///system domcapabilities --emulatorbin "$emu" \
         --virttype kvm >/dev/null 2>&1
     say res "$tag" caps_s=$(elapsed "$t0")
     word=$(ctl_recv "$tag" 600)

@@ -85,9 +85,19 @@ LV_DOMAIN = {
 LV_CPU = "<cpu mode='host-passthrough'/>"
 
 
-def domain_xml(sc, side, name):
-    """The domain XML of unit NAME (its <emulator> is /lab/emu/NAME on
-    each side, the column's QEMU there: see guest/l1lib.sh lv_emu)."""
+def emulator(sc, c):
+    """The <emulator> of column C's domain: /lab/emu/VARIANT, or
+    /lab/emu/SRC-to-DST for a cross-version row; on each side a wrapper
+    running that side's QEMU (guest/l1lib.sh lv_emu).  Named after what
+    it runs, not after the unit, so that libvirt's capability cache,
+    which is keyed by the emulator's path and kept across L1 boots (see
+    l1.keep_caps), finds the entry of an earlier row or run."""
+    src, dst = sc.qemu('src', c), sc.qemu('dst', c)
+    return '/lab/emu/' + (src if src == dst else '%s-to-%s' % (src, dst))
+
+
+def domain_xml(sc, side, name, emu):
+    """The domain XML of unit NAME with the emulator EMU (see emulator)."""
     d = LV_DOMAIN[sc.arch]
     con = 'ttyAMA0' if sc.arch == 'arm64' else 'hvc0'
     append = ('console=%s quiet panic=-1 ' % con + sc.s.get('l2_append', '')).strip()
@@ -113,7 +123,7 @@ def domain_xml(sc, side, name):
         '  <features>%s</features>' % d['features'],
         '  ' + sc.side('xml_cpu', side, LV_CPU),
         '  <devices>',
-        '    <emulator>/lab/emu/%s</emulator>' % name,
+        '    <emulator>%s</emulator>' % emu,
         "    <serial type='file'><source path='/tmp/%s.con'/></serial>" % name,
         "    <controller type='usb' model='none'/>",
         "    <memballoon model='none'/>",
@@ -126,13 +136,14 @@ def libvirt_lines(sc, c, i):
     destination only names its emulator and judges what arrives."""
     tag = '%s.%s' % (sc.id, c)
     name = 'lab%d' % i
+    emu = emulator(sc, c)
     xml = '/tmp/%s.xml' % name
-    src = "cat >%s <<'EOXML'\n%sEOXML\n" % (xml, domain_xml(sc, 'src', name))
-    src += 'lvsrc %s %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
-                                       shlex.quote(sc.qemu('src', c)), xml,
-                                       sc.guest)
-    dst = 'lvdst %s %s %s 1\n' % (shlex.quote(tag + '.dst'), name,
-                                  shlex.quote(sc.qemu('dst', c)))
+    src = "cat >%s <<'EOXML'\n%sEOXML\n" % (xml, domain_xml(sc, 'src', name, emu))
+    src += 'lvsrc %s %s %s %s %s %s\n' % (shlex.quote(tag + '.src'), name,
+                                          shlex.quote(sc.qemu('src', c)), xml,
+                                          sc.guest, emu)
+    dst = 'lvdst %s %s %s 1 %s\n' % (shlex.quote(tag + '.dst'), name,
+                                     shlex.quote(sc.qemu('dst', c)), emu)
     return src, dst
 
 
