@@ -91,8 +91,8 @@ configure_args() {
     [ "${BUILD_ALL:-0}" != 1 ] || TARGETS=()
 }
 
-# devices ARCH NAME...: build only the devices of scripts/devices/NAME.mak
-# for ARCH.  configure looks for NAME in the source's configs/devices/, so it
+# devices ARCH NAME [ARCH NAME]...: build only the devices of
+# scripts/devices/NAME.mak for ARCH.  configure looks for NAME in the source's configs/devices/, so it
 # gets the file's path relative to there.
 devices() {
     local rel

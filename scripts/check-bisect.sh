@@ -3,7 +3,8 @@
 # the base in a scratch clone (build/bisect), builds in each configuration
 # (default: host arm ppc).  Incremental: one clone and one build directory
 # per configuration, kept between runs; ccache shares objects with the
-# other builds.  Each prefix builds ninja's default target (tests included).  Prints one "ok"/"not ok" line per prefix and configuration.
+# other builds.  Each prefix builds ninja's default target (tests
+# included).  Prints one "ok"/"not ok" line per prefix and configuration.
 . "$(dirname "$0")/lib.sh"
 
 cfgs=("$@")

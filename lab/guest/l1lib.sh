@@ -582,9 +582,9 @@ lv_logs() {
 # src=completed|failed with virsh's error, the domain's state on both
 # sides, and after a refusal whether it ticks on here.
 lvsrc() {
-    local tag=$1 name=$2 v=$3 xml=$4 live=--live t0 tm rc st out tick verdict
+    local tag=$1 name=$2 v=$3 xml=$4 emu=$6 live=--live t0 tm rc st out tick verdict
     [ "$5" = stopped ] && live=
-    lv_emu "$6" "$v"
+    lv_emu "$emu" "$v"
     t0=$(now)
     # define: libvirt probes the emulator's capabilities, unless its cache
     # (carried across boots on the "lvcaps" disk) has them
