@@ -65,11 +65,17 @@ PY
 
 # guest/l1lib.sh's kmod_load / kmod_report with fake insmod, dmesg and
 # /sys/module: the first module that does not load is named with insmod's
-# message and the kernel's line; a loaded one reports its srcversion.
-mkdir -p "$S/bin" "$S/mods/patched" "$S/sys/kvm" "$S/sys/kvm_hv"
+# message and the kernel's line; a loaded one reports its build ID.
+mkdir -p "$S/bin" "$S/mods/patched" "$S/sys/kvm/notes" "$S/sys/kvm_hv/notes"
 printf 'kvm.ko\nkvm-hv.ko\n' >"$S/mods/patched/load"
-printf 'kvm.ko vermagic=v srcversion=AAA sha256=1\nkvm-hv.ko vermagic=v srcversion=BBB sha256=2\n' \
+printf 'kvm.ko vermagic=v build-id=aa01 sha256=1\nkvm-hv.ko vermagic=v build-id=bb02 sha256=2\n' \
     >"$S/mods/patched/info"
+# note MODULE HEX: /sys/module/MODULE/notes/.note.gnu.build-id with ID HEX
+# after the note's 16-byte header (namesz 4, descsz, type 3, "GNU")
+note() {
+    { printf '\004\0\0\0\024\0\0\0\003\0\0\0GNU\0'
+      printf "$(echo "$2" | sed 's/../\\x&/g')"; } >"$S/sys/$1/notes/.note.gnu.build-id"
+}
 cat >"$S/bin/insmod" <<EOF
 #!/bin/sh
 case \$1 in
@@ -82,19 +88,22 @@ EOF
 printf '#!/bin/sh\ncat "%s/dmesg" 2>/dev/null\n' "$S" >"$S/bin/dmesg"
 chmod +x "$S/bin/insmod" "$S/bin/dmesg"
 echo "[    1.0] early line" >"$S/dmesg"
-echo AAA >"$S/sys/kvm/srcversion"
-echo BBB >"$S/sys/kvm_hv/srcversion"
+note kvm aa01
+note kvm_hv bb02
 lib() { PATH=$S/bin:$PATH KMOD_ROOT=$S/mods SYS_MODULE=$S/sys \
         sh -c ". '$TOP/lab/guest/l1lib.sh'; $1"; }
 export -f lib
 export S TOP
 t "l1lib: kmod_load of loadable modules prints nothing" \
     bash -c '[ -z "$(lib "kmod_load patched")" ]'
-t "l1lib: kmod_report names the kind and the loaded srcversions" \
-    bash -c '[ "$(lib "kmod_report patched")" = "patched kvm=AAA kvm-hv=BBB" ]'
-echo CCC >"$S/sys/kvm_hv/srcversion"
+t "l1lib: kmod_report names the kind and the loaded build IDs" \
+    bash -c '[ "$(lib "kmod_report patched")" = "patched kvm=aa01 kvm-hv=bb02" ]'
+note kvm_hv cc03
 t "l1lib: kmod_report flags a loaded module that is not the built one" \
-    bash -c '[ "$(lib "kmod_report patched")" = "patched kvm=AAA kvm-hv=CCC(built:BBB)" ]'
+    bash -c '[ "$(lib "kmod_report patched")" = "patched kvm=aa01 kvm-hv=cc03(built:bb02)" ]'
+rm "$S/sys/kvm_hv/notes/.note.gnu.build-id"
+t "l1lib: kmod_report flags a loaded module without a build ID" \
+    bash -c '[ "$(lib "kmod_report patched")" = "patched kvm=aa01 kvm-hv=absent(built:bb02)" ]'
 touch "$S/hv-fails"
 t "l1lib: a failed insmod names the module, insmod's message and the kernel's" \
     bash -c 'out=$(lib "kmod_load patched"); echo "$out"

@@ -359,18 +359,23 @@ kmod_load() {
 }
 
 # kmod_report KIND: which KVM modules run, for lab/run: KIND and, for
-# patched ones, each module's srcversion as loaded (/sys/module) against
-# the one lab/images recorded (a mismatch says the wrong module runs).
+# patched ones, each loaded module's GNU build ID (its note in
+# /sys/module/M/notes: a 16-byte header, then the ID) against the one
+# lab/images recorded; a mismatch, or a module without its note, says the
+# wrong module runs.  (Debian builds without MODULE_SRCVERSION_ALL: no
+# srcversion to compare.)
 kmod_report() {
     local m n got want line=$1
     [ "$1" = debian ] && { echo debian; return 0; }
     for m in kvm kvm-hv; do
         n=$(echo "$m" | tr - _)
-        got=$(cat "${SYS_MODULE:-/sys/module}/$n/srcversion" 2>/dev/null)
-        want=$(sed -n "s/^$m.ko .*srcversion=\([^ ]*\).*/\1/p" \
+        got=$(od -An -v -tx1 -j 16 \
+              "${SYS_MODULE:-/sys/module}/$n/notes/.note.gnu.build-id" 2>/dev/null |
+              tr -d ' \n')
+        want=$(sed -n "s/^$m.ko .*build-id=\([^ ]*\).*/\1/p" \
                "${KMOD_ROOT:-/lib/modules}/$1/info" 2>/dev/null)
         line="$line $m=${got:-absent}"
-        [ "$got" = "$want" ] || line="$line(built:${want:-?})"
+        [ -n "$got" ] && [ "$got" = "$want" ] || line="$line(built:${want:-?})"
     done
     echo "$line"
 }
