@@ -300,10 +300,14 @@ dst() {
 
 # ctl_send TAG WORD / ctl_recv TAG SECONDS: the verdict of a live migration,
 # from the destination L1 to the source L1 over the virtio-serial port "ctl".
+# The write is in the background: a source whose migration failed before
+# the stream ended may be done and powered off, and a port whose other end
+# is gone blocks its writer (which held the row until its L1 timed out).
 ctl_send() {
     local p
     p=$(port_by_name ctl)
-    [ -n "$p" ] && echo "${1%.*} $2" >"$p"
+    [ -n "$p" ] || return 0
+    echo "${1%.*} $2" >"$p" &
 }
 ctl_recv() {
     local p line
