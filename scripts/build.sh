@@ -9,7 +9,9 @@
 #                    the lab's L0)
 #            arm     qemu-system-aarch64 with KVM for arm64 (cross from x86),
 #                    upstream's minimal device set (the virt board)
-#            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86)
+#            ppc     qemu-system-ppc64 with KVM for ppc64le (cross from x86),
+#                    KVM only (--disable-tcg, as upstream's
+#                    cross-ppc64el-kvm-only CI job): the pseries board
 #
 # The boards and devices are what the lab and the tests use, no more:
 # scripts/devices/*.mak (configure --without-default-devices).
@@ -83,7 +85,7 @@ configure_args() {
                 --without-default-devices --with-devices-aarch64=minimal)
          cross arm64 aarch64-linux-gnu ;;
     ppc) TARGETS=(qemu-system-ppc64)
-         ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}")
+         ARGS+=(--target-list=ppc64-softmmu "${kvm_only[@]}" --disable-tcg)
          devices ppc64 ppc64-kvm
          cross ppc64el powerpc64le-linux-gnu ;;
     *) die "unknown build configuration '$1' (host, arm, ppc)" ;;
