@@ -144,6 +144,7 @@ class L1:
             f.write(q(cmd) + '\n')
 
     def start(self):
+        self.t0 = time.time()
         if os.path.exists(self.con):
             os.unlink(self.con)
         self.err = open(os.path.join(self.logdir, self.side + '-l0.log'), 'wb')
@@ -166,6 +167,7 @@ class L1:
     def skip(self):
         """Not booted (the other side's L1 already stopped the row)."""
         self.text = self.l0err = ''
+        self.t0 = self.t1 = 0
 
     def wait(self, timeout):
         """Until the L1 job ends (or the L0 exits, or timeout)."""
@@ -185,6 +187,7 @@ class L1:
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
+        self.t1 = time.time()
         self.err.close()
         try:
             with open(self.con, 'rb') as f:
