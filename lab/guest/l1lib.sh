@@ -447,52 +447,6 @@ nested() {
 LV_PEER=
 virsh_() { LD_LIBRARY_PATH=/lv/lib /usr/bin/virsh -q "$@"; }
 
-# libvirt's capability cache across L1 boots.  libvirt probes every
-# emulator it is given (85-93 s under emulation) and keeps the result
-# while the emulator's ctime, its own (the daemon's and its modules'),
-# its version and the kernel stay what they were.  An initrd gives every
-# file a new ctime at each boot, so lab/run stamps each layer with a time
-# derived from its content (LV_SELF: libvirt's; LV_STAMPS="VARIANT=SECONDS
-# ...": the QEMUs') and hands over, on the disk "lvcaps", the cache the
-# last L1 booted the same way left.  A layer that changed gets another
-# stamp, and libvirt probes it anew.
-LV_CAPS=/var/cache/libvirt/qemu/capabilities
-
-# at_time SECONDS FILE...: give FILEs the ctime SECONDS (the clock is set
-# there for the touch and back).
-at_time() {
-    local t=$1 was
-    shift
-    [ -n "$t" ] || return 0
-    was=$(date +%s)
-    date -s "@$t" >/dev/null 2>&1 && touch -c "$@"
-    date -s "@$was" >/dev/null 2>&1
-}
-
-# lv_stamp VARIANT: the stamp of the QEMU layer VARIANT.
-lv_stamp() {
-    local kv
-    for kv in $LV_STAMPS; do
-        [ "${kv%%=*}" = "$1" ] && echo "${kv#*=}"
-    done
-}
-
-lv_caps_in() {
-    local d
-    mkdir -p "$LV_CAPS"
-    at_time "$LV_SELF" /usr/sbin/libvirtd /usr/lib/*/libvirt/connection-driver/*.so
-    d=$(disk_by_serial lvcaps)
-    [ -n "$d" ] && tar xf "$d" -C "$LV_CAPS" 2>/dev/null
-    say note "libvirt capability cache: $(ls "$LV_CAPS" | wc -l) entries"
-}
-
-lv_caps_out() {
-    local d
-    d=$(disk_by_serial lvcaps)
-    [ -n "$d" ] && [ -n "$(ls "$LV_CAPS" 2>/dev/null)" ] &&
-        tar cf "$d" -C "$LV_CAPS" . && sync
-}
-
 # lv_up SIDE: the network, the lab's libvirt configuration (root, no
 # cgroups, namespaces, security driver or virtlogd) and libvirtd; reports
 # how long the daemon took to answer.
@@ -541,7 +495,6 @@ namespaces = [ ]
 stdio_handler = "file"
 keepalive_interval = -1
 EOC
-    lv_caps_in
     t0=$(now)
     LD_LIBRARY_PATH=/lv/lib /usr/sbin/libvirtd --listen >/tmp/libvirtd.out 2>&1 &
     echo $! >/tmp/libvirtd.pid
@@ -557,12 +510,10 @@ EOC
 }
 
 # lv_emu EMU VARIANT: the wrapper EMU (/lab/emu/..., a domain's
-# <emulator>) on this side: the QEMU VARIANT under test (with VARIANT's
-# stamp).
+# <emulator>) on this side: the QEMU VARIANT under test.
 lv_emu() {
     printf '#!/bin/sh\nexec /q/%s/run "$@"\n' "$2" >"$1"
     chmod 755 "$1"
-    at_time "$(lv_stamp "$2")" "$1"
 }
 
 # lv_state NAME: what `virsh domstate` says of NAME here ("gone" when
@@ -595,8 +546,7 @@ lvsrc() {
     [ "$5" = stopped ] && live=
     lv_emu "$emu" "$v"
     t0=$(now)
-    # define: libvirt probes the emulator's capabilities, unless its cache
-    # (carried across boots on the "lvcaps" disk) has them
+    # define: libvirt probes the emulator's capabilities (once per daemon)
     out=$(virsh_ -c qemu:///system define "$xml" 2>&1) && {
         say res "$tag" define_s=$(elapsed "$t0")
         tm=$(now)

@@ -1,7 +1,6 @@
 """What lab/images makes and what the lab needs built: the L0 and L2
 binaries, the initrd layers joined per L1 boot, the kernels, the firmware."""
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -162,33 +161,6 @@ def initrd(arch, kver, variants, kmods=(), libvirt=False):
     spans = join_layers(pl, layers, 1 << 20)
     lines = ''.join('layer %d %d\n' % (o >> 20, -(-n >> 20)) for o, n in spans)
     return rd, pl, lines
-
-
-_stamps = {}
-
-
-def stamp(path):
-    """A time (seconds) that changes with the content of the layer at
-    PATH: the ctime L1 gives that layer's files for libvirt's capability
-    cache (see lv_caps_in in guest/l1lib.sh)."""
-    st = os.stat(path)
-    key = (path, st.st_size, st.st_mtime_ns)
-    if key not in _stamps:
-        h = hashlib.sha256()
-        with open(path, 'rb') as f:
-            for block in iter(lambda: f.read(1 << 20), b''):
-                h.update(block)
-        _stamps[key] = 1500000000 + int(h.hexdigest()[:7], 16)
-    return _stamps[key]
-
-
-def libvirt_stamps(arch, variants):
-    """The job line giving L1 the stamps of its libvirt and QEMU layers."""
-    d = os.path.join(IMG, DEBARCH[arch])
-    return 'LV_SELF=%d LV_STAMPS="%s"\n' % (
-        stamp(os.path.join(d, 'libvirt.cpio')),
-        ' '.join('%s=%d' % (v, stamp(os.path.join(d, 'qemu-%s.cpio' % v)))
-                 for v in sorted(variants)))
 
 
 def kernel_image(arch, kver):

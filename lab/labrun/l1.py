@@ -1,28 +1,21 @@
 """L1 boots: one L0 process per L1 with its job disk, the L0's own
 limits, and what an L1 console says (the @@ lines, module loads, oopses)."""
 
-import hashlib
 import io
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import tarfile
-import threading
 import time
 
 from .common import q
-from .images import (LAB_CACHE, QEMU_DATA, initrd, kernel_image, l0_binary,
-                     libvirt_stamps)
+from .images import QEMU_DATA, initrd, kernel_image, l0_binary
 
 # The scenario keys that make an L1 boot what it is (with its L0 machine
 # kind and CPU).
 L1_KEYS = ('l0_machine', 'l0_cpu', 'kernel', 'l0_mem', 'l1_append', 'l0_opts',
            'l0_props', 'l1_kmod')
-
-# libvirt's capability caches, one per kind of L1 boot (see keep_caps).
-LV_CAPS = os.path.join(LAB_CACHE, 'lvcaps')
 
 # How an L1 is booted, per L0 machine kind.
 L0_MACHINE = {
@@ -63,7 +56,7 @@ class L1:
         kmods = ({self.kmod} | set(hv_kmods)) - {'debian'}
         lv = sc.transport == 'libvirt'
         rd, payload, unpack = initrd(arch, kver, variants, kmods, libvirt=lv)
-        job = unpack + (libvirt_stamps(arch, variants) if lv else '') + job
+        job = unpack + job
         jobimg = os.path.join(logdir, side + '-job.tar')
         with tarfile.open(jobimg, 'w', format=tarfile.USTAR_FORMAT) as t:
             data = job.encode()
@@ -98,17 +91,6 @@ class L1:
         disks = [('job', jobimg)] + ([('carry', carry)] if carry else [])
         if payload:
             disks.append(('payload', payload))
-        # libvirt's capability cache as the last L1 booted this way left it
-        self.caps = None
-        if lv:
-            self.caps = os.path.join(LV_CAPS, l1_identity(sc, side) + '.tar')
-            self.capsimg = os.path.join(logdir, side + '-lvcaps.img')
-            if os.path.exists(self.caps):
-                shutil.copyfile(self.caps, self.capsimg)
-            else:
-                open(self.capsimg, 'wb').close()
-            os.truncate(self.capsimg, 16 << 20)
-            disks.append(('lvcaps', self.capsimg))
         # powernv: one device per PHB root port (pcie.N, slot 0 only)
         bus = iter(',bus=pcie.%d' % n for n in range(8)) \
             if kind.startswith('powernv') else iter(lambda: '', None)
@@ -196,41 +178,12 @@ class L1:
             self.text = ''
         with open(os.path.join(self.logdir, self.side + '-l0.log'), 'rb') as f:
             self.l0err = f.read().decode('utf-8', 'replace')
-        if self.caps:
-            keep_caps(self.capsimg, self.caps)
 
 
 def l1_boot(sc, side):
     """How SIDE's L1 of SC boots: its L0 machine kind and CPU, the L1 keys."""
     return (sc.l0_kind(side), sc.l0_cpu(side)) + tuple(
         sc.side(k, side, '') for k in L1_KEYS)
-
-
-def l1_identity(sc, side):
-    """A name for how SIDE's L1 of SC boots (its arch and l1_boot)."""
-    return hashlib.sha256(repr((sc.arch,) + l1_boot(sc, side)).encode()
-                          ).hexdigest()[:16]
-
-
-def keep_caps(img, dest):
-    """Keep the libvirt capability cache an L1 wrote on its "lvcaps" disk
-    (a tar, see lv_caps_out in guest/l1lib.sh) as DEST, for the next L1
-    booted the same way.  libvirt itself decides whether an entry is
-    still valid: this only carries it across boots."""
-    try:
-        with tarfile.open(img) as t:
-            files = [(m, t.extractfile(m).read()) for m in t.getmembers()
-                     if m.isfile() and m.name.endswith('.xml')]
-    except (tarfile.TarError, OSError):
-        return
-    if not files:
-        return
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    tmp = '%s.%d.%d' % (dest, os.getpid(), threading.get_ident())
-    with tarfile.open(tmp, 'w', format=tarfile.USTAR_FORMAT) as t:
-        for m, data in files:
-            t.addfile(m, io.BytesIO(data))
-    os.replace(tmp, dest)
 
 
 _l0_can = {}

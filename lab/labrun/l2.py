@@ -89,9 +89,8 @@ def emulator(sc, c):
     """The <emulator> of column C's domain: /lab/emu/VARIANT, or
     /lab/emu/SRC-to-DST for a cross-version row; on each side a wrapper
     running that side's QEMU (guest/l1lib.sh lv_emu).  Named after what
-    it runs, not after the unit, so that libvirt's capability cache,
-    which is keyed by the emulator's path and kept across L1 boots (see
-    l1.keep_caps), finds the entry of an earlier row or run."""
+    it runs, not after the unit: libvirt probes an emulator once per path
+    and daemon, so once per L1 boot however many rows run it."""
     src, dst = sc.qemu('src', c), sc.qemu('dst', c)
     return '/lab/emu/' + (src if src == dst else '%s-to-%s' % (src, dst))
 

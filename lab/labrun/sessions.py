@@ -101,9 +101,6 @@ def run_session(units, l0dir, slots):
         s, d = migration_lines(sc, c, i, live)
         src_job += s
         dst_job += d
-    if lv:
-        src_job += 'lv_caps_out\n'
-        dst_job += 'lv_caps_out\n'
     carry = None
     if not live:
         carry = os.path.join(base, 'carry.img')
