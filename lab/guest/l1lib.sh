@@ -32,8 +32,9 @@ centis() {
     echo $(( ${u%.*} * 100 + 1${u#*.} - 100 ))
 }
 now() { local u; read -r u _ </proc/uptime; echo "$u"; }
-# elapsed START: seconds since START (a now value), integer.
-elapsed() { echo $(( ($(centis) - $(centis "$1")) / 100 )); }
+# elapsed START [END]: seconds from START to END (now values; END
+# default: now), integer.
+elapsed() { echo $(( ($(centis "${2:-}") - $(centis "$1")) / 100 )); }
 # upto SECONDS: set DEADLINE; past: whether it has passed (no process).
 upto() { local u; read -r u _ </proc/uptime; DEADLINE=$(( ${u%.*} + $1 )); }
 past() { local u; read -r u _ </proc/uptime; [ "${u%.*}" -ge "$DEADLINE" ]; }
@@ -110,25 +111,28 @@ l2_stop() {
     return 0
 }
 
-last_tick() {
-    tr -c '0-9a-z\n ' '\n' <"/tmp/$1.con" 2>/dev/null |
-        sed -n 's/^tick \([0-9]*\)$/\1/p' | tail -1
+# ticks TAG first|last|ge [N]: the "tick N" lines of TAG's guest console
+# (its text cut at anything but [0-9a-z ]): the first or the last number,
+# or (ge) whether tick N or a later one came.  One process: wait_tick
+# calls it every round.
+ticks() {
+    awk -v what="$2" -v n="${3:-0}" '{
+        k = split($0, part, /[^0-9a-z ]/)
+        for (i = 1; i <= k; i++)
+            if (part[i] ~ /^tick [0-9]+$/) {
+                t = substr(part[i], 6) + 0
+                if (first == "") first = t
+                last = t
+                if (t >= n) ge = 1
+            }
+    } END {
+        if (what == "ge") exit !ge
+        print (what == "first" ? first : last)
+    }' "/tmp/$1.con" 2>/dev/null
 }
-first_tick() {
-    tr -c '0-9a-z\n ' '\n' <"/tmp/$1.con" 2>/dev/null |
-        sed -n 's/^tick \([0-9]*\)$/\1/p' | head -1
-}
-
-# tick_ge TAG N: the guest of TAG printed tick N or a later one.
-tick_ge() {
-    awk -v n="$2" '{
-        s = $0
-        while (match(s, /tick [0-9]+/)) {
-            if (substr(s, RSTART + 5, RLENGTH - 5) + 0 >= n) f = 1
-            s = substr(s, RSTART + RLENGTH)
-        }
-    } END { exit !f }' "/tmp/$1.con" 2>/dev/null
-}
+last_tick() { ticks "$1" last; }
+first_tick() { ticks "$1" first; }
+tick_ge() { ticks "$1" ge "$2"; }
 
 # wait_tick TAG N SECONDS: until the guest printed tick N (or later).
 wait_tick() {
@@ -253,7 +257,7 @@ src() {
     mq=$(qmp_ "$tag" query-migrate 2>/dev/null)
     MIG_ERR=$(echo "$mq" | json_str error-desc)
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
-        boot_s=$(( ($(centis "$tm") - $(centis "$t0")) / 100 )) \
+        boot_s=$(elapsed "$t0" "$tm") \
         total_ms=$(echo "$mq" | json_num total-time) \
         downtime_ms=$(echo "$mq" | json_num downtime) mmu=$(mmu_of "$tag" guest) \
         pvr=$(pvr_of "$tag")
@@ -459,7 +463,7 @@ nested() {
     s=timeout
     upto 400
     until past; do
-        if grep -q 'tick 3' "/tmp/$tag.con" 2>/dev/null; then s=ticking; break; fi
+        if tick_ge "$tag" 3; then s=ticking; break; fi
         if grep -qE 'Oops|Kernel panic|sig: [0-9]' "/tmp/$tag.con" 2>/dev/null; then
             sleep 2; s=oops; break
         fi
@@ -617,7 +621,7 @@ lvsrc() {
     st=completed
     [ $rc = 0 ] || st=failed
     say res "$tag" up=$(now) src=$st src_tick=${tick:-0} mig_s=$(elapsed "$tm") \
-        boot_s=$(( ($(centis "$tm") - $(centis "$t0")) / 100 )) \
+        boot_s=$(elapsed "$t0" "$tm") \
         lv_src_state=$(lv_state "$name") pvr=$(pvr_of "$name")
     # (virsh's error may follow its last progress line on the same line)
     [ $rc = 0 ] || say res "$tag" src_error="$(grep -o 'error: .*' "/tmp/$tag.qmplog" | tail -n 1)"
